@@ -1,0 +1,72 @@
+"""The JSON shapes of the CLI contract, shared by `accord sla` and the REST API.
+
+Instants are ISO 8601 with the offset of the policy's zone; a target that does
+not apply is `null`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+from typing import Any
+
+from accord.sla.clock import Evaluation, TargetState
+from accord.sla.errors import SlaInputError
+
+
+def iso(t: datetime | None, zone: tzinfo) -> str | None:
+    return None if t is None else t.astimezone(zone).isoformat()
+
+
+def parse_instant(value: Any, field: str) -> datetime:
+    """An ISO 8601 instant with an offset; anything else is an SlaInputError on `field`."""
+    if not isinstance(value, str):
+        raise SlaInputError(field, "expected an ISO 8601 instant with an offset")
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    try:
+        t = datetime.fromisoformat(text)
+    except ValueError:
+        raise SlaInputError(field, f"not an ISO 8601 instant: {value!r}") from None
+    if t.tzinfo is None:
+        raise SlaInputError(field, f"{value!r} has no UTC offset; write e.g. {value}+00:00")
+    return t
+
+
+def target_to_json(state: TargetState | None, zone: tzinfo) -> dict[str, Any] | None:
+    """`T` of the replay contract: null, or state, due, met_at, breached_at."""
+    if state is None:
+        return None
+    return {
+        "state": state.state,
+        "due": iso(state.due, zone) if state.state != "paused" else None,
+        "met_at": iso(state.met_at, zone),
+        "breached_at": iso(state.breached_at, zone),
+    }
+
+
+def due_target_json(state: TargetState | None, zone: tzinfo) -> dict[str, Any] | None:
+    """The target of `accord sla due`: due, clock, within_seconds."""
+    if state is None:
+        return None
+    return {
+        "due": iso(state.due, zone),
+        "clock": state.clock,
+        "within_seconds": state.within_seconds,
+    }
+
+
+def due_json(request_id: Any, ev: Evaluation, zone: tzinfo) -> dict[str, Any]:
+    """One line of `accord sla due` output."""
+    out: dict[str, Any] = {} if request_id is None else {"id": request_id}
+    out.update(
+        policy=ev.policy,
+        level=ev.level,
+        channel=ev.channel,
+        received=iso(ev.received, zone),
+        notice=iso(ev.notice, zone),
+        in_hours=ev.in_hours,
+        first_response=due_target_json(ev.first_response, zone),
+        resolution=due_target_json(ev.resolution, zone),
+    )
+    return out
