@@ -14,7 +14,9 @@ import sys
 from collections.abc import Iterator
 from typing import IO, Any
 
+from accord.sla.clock import at_receipt
 from accord.sla.errors import PolicyError, SlaInputError
+from accord.sla.jsonio import due_json, parse_instant
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -26,7 +28,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     due.add_argument("--level")
     due.add_argument("--channel")
     due.add_argument("--received", help="ISO 8601 instant with an offset")
-    due.add_argument("--jsonl", metavar="FILE", help="read requests, one JSON object a line (- = stdin)")
+    due.add_argument(
+        "--jsonl", metavar="FILE", help="read requests, one JSON object a line (- = stdin)"
+    )
     due.add_argument("--explain", action="store_true", help="print the derivation for humans")
     due.set_defaults(handler=run_due)
 
@@ -55,15 +59,22 @@ def _open_input(path: str) -> Iterator[str] | None:
     return _lines(path)
 
 
-def _policy(name: str | None, field: str = "policy") -> Any:
+_POLICIES: dict[str, Any] = {}  # one load per policy name per run
+
+
+def _policy(name: Any, field: str = "policy") -> Any:
     from accord.sla.policy import load_policy
 
-    if not name:
+    found = _POLICIES.get(name) if isinstance(name, str) else None
+    if found is not None:
+        return found
+    if not name or not isinstance(name, str):
         raise SlaInputError(field, "missing (give --policy or a 'policy' key)")
     try:
-        return load_policy(name)
+        found = _POLICIES[name] = load_policy(name)
     except PolicyError as exc:
         raise SlaInputError(field, "; ".join(exc.problems)) from None
+    return found
 
 
 def _field(obj: dict[str, Any], name: str) -> str:
@@ -73,15 +84,11 @@ def _field(obj: dict[str, Any], name: str) -> str:
     return value
 
 
-def _due_one(obj: dict[str, Any], default_policy: str | None) -> tuple[dict[str, Any], list[str]]:
-    from accord.sla.clock import evaluate
-    from accord.sla.explain import explain
-    from accord.sla.jsonio import due_json, parse_instant
-
+def _due_one(obj: dict[str, Any], default_policy: str | None) -> tuple[Any, Any]:
+    """(the policy, the evaluation at receipt) of one `due` request."""
     policy = _policy(obj.get("policy") or default_policy)
     received = parse_instant(obj.get("received"), "received")
-    ev = evaluate(policy, _field(obj, "level"), _field(obj, "channel"), received, (), received)
-    return due_json(obj.get("id"), ev, policy.zone), explain(policy, ev)
+    return policy, at_receipt(policy, _field(obj, "level"), _field(obj, "channel"), received)
 
 
 def _emit(out: IO[str], obj: dict[str, Any]) -> None:
@@ -95,6 +102,15 @@ def _each_line(path: str, answer: Any, out: IO[str]) -> int:
     if lines is None:
         return 2
     status = 0
+    buffered: list[str] = []
+    out_write = out.write
+
+    def emit(obj: dict[str, Any]) -> None:
+        buffered.append(json.dumps(obj, ensure_ascii=False))
+        if len(buffered) >= 2048:
+            out_write("\n".join(buffered) + "\n")
+            buffered.clear()
+
     for n, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -104,13 +120,15 @@ def _each_line(path: str, answer: Any, out: IO[str]) -> int:
             if not isinstance(obj, dict):
                 raise SlaInputError("line", f"line {n}: expected a JSON object")
             ident = obj.get("id")
-            _emit(out, answer(obj))
+            emit(answer(obj))
         except json.JSONDecodeError as exc:
             status = 1
-            _emit(out, {"id": None, "error": f"line {n}: invalid JSON: {exc.msg}"})
+            emit({"id": None, "error": f"line {n}: invalid JSON: {exc.msg}"})
         except (SlaInputError, ValueError) as exc:
             status = 1
-            _emit(out, {"id": ident, "error": str(exc)})
+            emit({"id": ident, "error": str(exc)})
+    if buffered:
+        out_write("\n".join(buffered) + "\n")
     return status
 
 
@@ -125,8 +143,8 @@ def run_due(args: argparse.Namespace) -> int:
                 return 2
 
         def answer(obj: dict[str, Any]) -> dict[str, Any]:
-            result, _ = _due_one(obj, args.policy)
-            return result
+            policy, ev = _due_one(obj, args.policy)
+            return due_json(obj.get("id"), ev, policy.zone)
 
         return _each_line(args.jsonl, answer, out)
     missing = [f"--{n}" for n in ("policy", "level", "channel", "received") if not getattr(args, n)]
@@ -135,20 +153,22 @@ def run_due(args: argparse.Namespace) -> int:
         return 2
     request = {"level": args.level, "channel": args.channel, "received": args.received}
     try:
-        result, lines = _due_one(request, args.policy)
+        policy, ev = _due_one(request, args.policy)
     except (SlaInputError, ValueError) as exc:
         _emit(out, {"error": str(exc)})
         return 1
+    from accord.sla.explain import explain
+
     if args.explain:
-        out.write("\n".join(lines) + "\n")
+        out.write("\n".join(explain(policy, ev)) + "\n")
     else:
-        _emit(out, result)
+        _emit(out, due_json(None, ev, policy.zone))
     return 0
 
 
-def _replay_one(policy: Any, obj: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+def _replay_one(policy: Any, obj: dict[str, Any]) -> tuple[dict[str, Any], Any]:
+    """(the replay answer, the evaluation) of one timeline."""
     from accord.sla.clock import Event, evaluate
-    from accord.sla.explain import explain
     from accord.sla.jsonio import parse_instant, target_to_json
 
     received = parse_instant(obj.get("received"), "received")
@@ -171,7 +191,7 @@ def _replay_one(policy: Any, obj: dict[str, Any]) -> tuple[dict[str, Any], list[
         "id": obj.get("id"),
         "first_response": target_to_json(ev.first_response, policy.zone),
         "resolution": target_to_json(ev.resolution, policy.zone),
-    }, explain(policy, ev)
+    }, ev
 
 
 def run_replay(args: argparse.Namespace) -> int:
@@ -182,10 +202,13 @@ def run_replay(args: argparse.Namespace) -> int:
         return 2
     out = sys.stdout
     if args.explain:
+        from accord.sla.explain import explain
+
         def answer(obj: dict[str, Any]) -> dict[str, Any]:
-            result, lines = _replay_one(policy, obj)
-            return {"id": result["id"], "explain": lines}
+            result, ev = _replay_one(policy, obj)
+            return {"id": result["id"], "explain": explain(policy, ev)}
     else:
+
         def answer(obj: dict[str, Any]) -> dict[str, Any]:
             return _replay_one(policy, obj)[0]
 

@@ -24,9 +24,7 @@ Clock = Literal["elapsed", "business"]
 DURATION_HINT = 'expected a duration like "4h" or "9 business hours"'
 
 _COMPACT = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
-_WORDS = re.compile(
-    r"^(\d+)\s+(?:(business|support)\s+)?(second|minute|hour|day|week)s?$"
-)
+_WORDS = re.compile(r"^(\d+)\s+(?:(business|support)\s+)?(second|minute|hour|day|week)s?$")
 _UNIT_SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 604800}
 
 
@@ -44,7 +42,7 @@ class Duration:
 
 
 def format_seconds(seconds: int, prefix: str = "") -> str:
-    """"1 hour", "9 business hours", "1 hour 30 minutes"; exact, never rounded."""
+    """ "1 hour", "9 business hours", "1 hour 30 minutes"; exact, never rounded."""
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     parts = []

@@ -47,18 +47,29 @@ def explain_notice(policy: Policy, ev: Evaluation) -> list[str]:
     rule = policy.spec.channels[ev.channel]  # type: ignore[index]
     lines = [f"Received {_local(ev.received, policy)} by {ev.channel} ({rule.label})."]
     if rule.notice == "any_time":
-        lines.append(f"  {ev.channel} gives notice at any hour (clause {rule.clause}): "
-                     f"notice is the moment of receipt.")
+        lines.append(
+            f"  {ev.channel} gives notice at any hour (clause {rule.clause}): "
+            f"notice is the moment of receipt."
+        )
     elif ev.notice == ev.received:
-        lines.append(f"  {ev.channel} gives notice only in hours (clause {rule.clause}); "
-                     f"received in hours, so notice is the moment of receipt.")
+        lines.append(
+            f"  {ev.channel} gives notice only in hours (clause {rule.clause}); "
+            f"received in hours, so notice is the moment of receipt."
+        )
     else:
-        lines.append(f"  {ev.channel} gives notice only in hours (clause {rule.clause}); "
-                     f"received outside hours, so notice is the next opening.")
+        lines.append(
+            f"  {ev.channel} gives notice only in hours (clause {rule.clause}); "
+            f"received outside hours, so notice is the next opening."
+        )
+        first = ev.received.astimezone(policy.zone).date()
+        last = ev.notice.astimezone(policy.zone).date()
+        lines += ["  skipped " + s for s in _skipped(policy, first, last)]
     lines.append(f"Notice: {_local(ev.notice, policy)}.")
     where = "inside" if ev.in_hours else "outside"
-    lines.append(f"The notice instant is {where} hours ({policy.spec.calendar.clause}): "
-                 f"{'in-hours' if ev.in_hours else 'after-hours'} targets apply.")
+    lines.append(
+        f"The notice instant is {where} hours ({policy.spec.calendar.clause}): "
+        f"{'in-hours' if ev.in_hours else 'after-hours'} targets apply."
+    )
     return lines
 
 
@@ -66,16 +77,20 @@ def explain_target(policy: Policy, name: str, state: TargetState | None) -> list
     if state is None:
         return [f"{name}: no target applies."]
     level = policy.level(state.level)
-    head = (f"{name}: {format_seconds(state.within_seconds, 'business ' if state.clock == 'business' else '')}"
-            f" for {level.label} (clause {state.clause}), on the {state.clock} clock.")
+    head = (
+        f"{name}: {format_seconds(state.within_seconds, 'business ' if state.clock == 'business' else '')}"
+        f" for {level.label} (clause {state.clause}), on the {state.clock} clock."
+    )
     lines = [head]
     runs = [(a, b) for a, b in state.runs]
-    for k, (a, b) in enumerate(runs):
+    for k, (a, _b) in enumerate(runs):
         if k > 0:
             prev_end = runs[k - 1][1]
             if prev_end is not None:
-                lines.append(f"  paused {_local(prev_end, policy)} until {_local(a, policy)}"
-                             " (waiting on the customer; paused time does not count).")
+                lines.append(
+                    f"  paused {_local(prev_end, policy)} until {_local(a, policy)}"
+                    " (waiting on the customer; paused time does not count)."
+                )
     end = state.due if state.state != "paused" else None
     if state.clock == "business":
         counted: list[str] = []
@@ -88,10 +103,15 @@ def explain_target(policy: Policy, name: str, state: TargetState | None) -> list
         lines += counted
         if runs and end is not None:
             first = runs[0][0].astimezone(policy.zone).date()
-            lines += ["  skipped " + s for s in _skipped(policy, first, end.astimezone(policy.zone).date())]
+            lines += [
+                "  skipped " + s
+                for s in _skipped(policy, first, end.astimezone(policy.zone).date())
+            ]
     elif runs and end is not None:
-        lines.append(f"  real elapsed time from {_local(runs[0][0], policy)}, "
-                     "across nights, weekends and holidays alike.")
+        lines.append(
+            f"  real elapsed time from {_local(runs[0][0], policy)}, "
+            "across nights, weekends and holidays alike."
+        )
     if state.state == "paused":
         lines.append("  paused now: no due instant until the clock resumes.")
     elif state.due is not None:
@@ -105,8 +125,10 @@ def explain_target(policy: Policy, name: str, state: TargetState | None) -> list
 
 def explain(policy: Policy, ev: Evaluation) -> list[str]:
     """Every step from receipt to each due instant."""
-    lines = [f"Policy {policy.spec.policy.name} ({policy.id}, version {policy.version}); "
-             f"level {ev.level}: {policy.level(ev.level).label}."]
+    lines = [
+        f"Policy {policy.spec.policy.name} ({policy.id}, version {policy.version}); "
+        f"level {ev.level}: {policy.level(ev.level).label}."
+    ]
     lines += explain_notice(policy, ev)
     for kind, state in ev.targets.items():
         lines += explain_target(policy, kind.replace("_", " ").capitalize(), state)
