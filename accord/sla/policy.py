@@ -153,7 +153,8 @@ def format_validation_error(exc: ValidationError) -> list[str]:
 def parse_policy(data: dict[str, Any], source: Path | None = None) -> Policy:
     """Validate and compile policy data; raises PolicyError listing every problem."""
     try:
-        spec = PolicySpec.model_validate(data)
+        context = {"policy_dir": source.parent} if source else None
+        spec = PolicySpec.model_validate(data, context=context)
     except ValidationError as exc:
         raise PolicyError(str(source or "policy"), format_validation_error(exc)) from None
     try:

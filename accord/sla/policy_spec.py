@@ -10,11 +10,23 @@ from __future__ import annotations
 
 import re
 import zoneinfo
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from accord.sla.durations import DURATION_HINT, parse_duration
 
@@ -25,13 +37,26 @@ CHANNELS: tuple[str, ...] = ("phone", "voicemail", "email", "portal", "api")
 TargetKind = Literal["first_response", "resolution"]
 TARGET_KINDS: tuple[str, ...] = ("first_response", "resolution")
 Status = Literal["open", "waiting_on_customer", "workaround_provided", "resolved", "closed"]
-STATUSES: tuple[str, ...] = ("open", "waiting_on_customer", "workaround_provided", "resolved", "closed")
+STATUSES: tuple[str, ...] = (
+    "open",
+    "waiting_on_customer",
+    "workaround_provided",
+    "resolved",
+    "closed",
+)
 EntitlementKind = Literal["support_agreement", "subscription", "trial"]
 ContactRole = Literal[
     "administrator", "guard", "resident", "owner", "member", "organization", "vendor", "user"
 ]
 CONTACT_ROLES: tuple[str, ...] = (
-    "administrator", "guard", "resident", "owner", "member", "organization", "vendor", "user"
+    "administrator",
+    "guard",
+    "resident",
+    "owner",
+    "member",
+    "organization",
+    "vendor",
+    "user",
 )
 
 _HHMM = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
@@ -42,6 +67,45 @@ class Strict(BaseModel):
     """Unknown keys are errors: a typo in a policy must not pass silently."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# -- reporting every problem -------------------------------------------------
+#
+# A plain validator can raise one message, at its own location. The checks
+# below that look at several keys at once (every channel present, each level's
+# targets consistent, ...) collect all their problems and raise them together,
+# each at the location of the key it is about, so that `accord policy check`
+# lists every error of a file in one run.
+
+Loc = tuple[str | int, ...]
+
+
+def _problem(loc: Loc, message: str, value: Any) -> InitErrorDetails:
+    return InitErrorDetails(type=PydanticCustomError("policy_rule", message), loc=loc, input=value)
+
+
+def _raise_all(title: str, problems: Sequence[InitErrorDetails]) -> None:
+    if problems:
+        raise ValidationError.from_exception_data(title, list(problems))
+
+
+def _validate_collecting(
+    title: str, value: Any, handler: ValidatorFunctionWrapHandler, extra: list[InitErrorDetails]
+) -> Any:
+    """Run the inner validation and report its errors together with `extra`."""
+    try:
+        result = handler(value)
+    except ValidationError as exc:
+        inner = [
+            InitErrorDetails(
+                type=PydanticCustomError(e["type"], e["msg"]), loc=e["loc"], input=e["input"]
+            )
+            for e in exc.errors()
+        ]
+        _raise_all(title, inner + extra)
+        raise
+    _raise_all(title, extra)
+    return result
 
 
 def _check_duration(value: str) -> str:
@@ -80,6 +144,11 @@ class WindowSpec(Strict):
             raise ValueError(f"open {self.open} must be before close {self.close}")
         return self
 
+    def minutes(self) -> tuple[int, int]:
+        """(open, close) as minutes after local midnight; 24:00 is 1440."""
+        (oh, om), (ch, cm) = (map(int, self.open.split(":")), map(int, self.close.split(":")))
+        return oh * 60 + om, ch * 60 + cm
+
 
 class HolidaySpec(Strict):
     clause: str
@@ -89,20 +158,56 @@ class HolidaySpec(Strict):
     dates: list[date] = []
     ics: str | None = None  # path relative to the policy file
 
+    @field_validator("ics")
+    @classmethod
+    def _ics_exists(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """With a `policy_dir` in the validation context, the file must exist."""
+        context = info.context if isinstance(info.context, dict) else {}
+        base = context.get("policy_dir")
+        if value is not None and base is not None:
+            path = Path(base) / value
+            if not path.is_file():
+                raise ValueError(f"no such file: {path} (the path is relative to the policy file)")
+        return value
+
     @model_validator(mode="after")
     def _country_known(self) -> HolidaySpec:
         if self.country is None:
             if self.subdivision is not None:
-                raise ValueError("subdivision needs a country")
+                _raise_all(
+                    "HolidaySpec",
+                    [_problem(("subdivision",), "a subdivision needs a country", self.subdivision)],
+                )
             return self
         import holidays
 
-        try:
-            holidays.country_holidays(self.country, subdiv=self.subdivision, years=2026)
-        except NotImplementedError:
-            raise ValueError(f"unknown holiday country {self.country!r}") from None
-        except Exception as exc:  # holidays raises plain errors for bad subdivisions
-            raise ValueError(str(exc)) from None
+        supported = holidays.list_supported_countries()
+        if self.country not in supported:
+            _raise_all(
+                "HolidaySpec",
+                [
+                    _problem(
+                        ("country",),
+                        f"unknown holiday country {self.country!r} (an ISO 3166 code the "
+                        'holidays package supports, e.g. "US" or "NZ")',
+                        self.country,
+                    )
+                ],
+            )
+        subdivisions = supported[self.country]
+        if self.subdivision is not None and self.subdivision not in subdivisions:
+            shown = ", ".join(subdivisions[:12]) + (", ..." if len(subdivisions) > 12 else "")
+            _raise_all(
+                "HolidaySpec",
+                [
+                    _problem(
+                        ("subdivision",),
+                        f"unknown subdivision {self.subdivision!r} of {self.country} "
+                        f"(known: {shown or 'none'})",
+                        self.subdivision,
+                    )
+                ],
+            )
         return self
 
 
@@ -126,7 +231,33 @@ class CalendarSpec(Strict):
     @field_validator("nominal_day")
     @classmethod
     def _day(cls, value: str) -> str:
-        return _check_duration(value)
+        try:
+            day = parse_duration(value)
+        except ValueError:
+            raise ValueError('expected the length of one working day, like "9h"') from None
+        if day.clock != "elapsed" or not 0 < day.seconds <= 86400:
+            raise ValueError('expected the length of one working day, like "9h" (at most 24h)')
+        return value
+
+    @model_validator(mode="after")
+    def _no_overlaps(self) -> CalendarSpec:
+        problems: list[InitErrorDetails] = []
+        seen: dict[str, list[tuple[int, int, int]]] = {}
+        for i, window in enumerate(self.windows):
+            start, end = window.minutes()
+            for day in dict.fromkeys(window.days):
+                clash = next((k for s, e, k in seen.get(day, []) if start < e and s < end), None)
+                if clash is not None:
+                    problems.append(
+                        _problem(
+                            ("windows", i),
+                            f"overlaps windows[{clash}] on {day}",
+                            [window.open, window.close],
+                        )
+                    )
+                seen.setdefault(day, []).append((start, end, i))
+        _raise_all("CalendarSpec", problems)
+        return self
 
 
 class ChannelSpec(Strict):
@@ -168,16 +299,51 @@ class LevelSpec(Strict):
 
     @model_validator(mode="after")
     def _variants(self) -> LevelSpec:
+        """Per kind: one 'always' target, or an in-hours one (plus an after-hours one)."""
+        problems: list[InitErrorDetails] = []
         for kind in TARGET_KINDS:
-            whens = [t.when for t in self.targets if t.kind == kind]
-            if len(whens) != len(set(whens)):
-                raise ValueError(f"{kind} has two targets for the same 'when'")
-            if "always" in whens and len(whens) > 1:
-                raise ValueError(f"{kind}: 'always' cannot be combined with in/after hours")
-            if len(whens) == 1 and whens[0] == "after_hours":
-                raise ValueError(f"{kind}: an after-hours target needs an in-hours one")
-            if whens and any(n.kind == kind for n in self.no_targets):
-                raise ValueError(f"{kind} is listed both as a target and as no target")
+            seen: dict[str, int] = {}
+            for i, t in enumerate(self.targets):
+                if t.kind != kind:
+                    continue
+                loc: Loc = ("targets", i, "when")
+                if t.when in seen:
+                    problems.append(
+                        _problem(
+                            loc,
+                            f"{kind} already has a target with when = {t.when!r} "
+                            f"(targets[{seen[t.when]}])",
+                            t.when,
+                        )
+                    )
+                elif seen and (t.when == "always" or "always" in seen):
+                    problems.append(
+                        _problem(
+                            loc,
+                            f"{kind}: 'always' cannot be combined with "
+                            "in_hours/after_hours targets",
+                            t.when,
+                        )
+                    )
+                seen.setdefault(t.when, i)
+            if set(seen) == {"after_hours"}:
+                problems.append(
+                    _problem(
+                        ("targets", seen["after_hours"], "when"),
+                        f"{kind}: an after-hours target needs an in-hours one",
+                        "after_hours",
+                    )
+                )
+            for i, n in enumerate(self.no_targets):
+                if n.kind == kind and seen:
+                    problems.append(
+                        _problem(
+                            ("no_targets", i, "kind"),
+                            f"{kind} is listed both as a target and as no target",
+                            kind,
+                        )
+                    )
+        _raise_all("LevelSpec", problems)
         return self
 
 
@@ -286,6 +452,18 @@ class GuidanceSpec(Strict):
     acknowledgement_clause: str
     numbering_clause: str
     split_clause: str = ""
+    # What the customer should have ready when contacting support (capella 5.2).
+    contact_advice: list[str] = []
+    contact_advice_clause: str = ""
+
+    @model_validator(mode="after")
+    def _advice_has_clause(self) -> GuidanceSpec:
+        if self.contact_advice and not self.contact_advice_clause:
+            _raise_all(
+                "GuidanceSpec",
+                [_problem(("contact_advice_clause",), "contact_advice needs its clause", "")],
+            )
+        return self
 
 
 class PolicySpec(Strict):
@@ -302,17 +480,47 @@ class PolicySpec(Strict):
     required_fields: list[RequiredFieldSpec] = []
     guidance: GuidanceSpec
 
-    @field_validator("levels")
+    @field_validator("channels", mode="wrap")
     @classmethod
-    def _level_ids(cls, value: dict[str, LevelSpec]) -> dict[str, LevelSpec]:
-        for key in value:
-            if not _LEVEL_ID.match(key):
-                raise ValueError(f"level id {key!r} must be lower-case letters, digits, _")
-        return value
+    def _every_channel(cls, value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        """Each of the five channels needs its notice rule; no other channel exists."""
+        if not isinstance(value, dict):
+            return handler(value)
+        problems = [
+            _problem(
+                (c,),
+                "missing: every channel needs a notice rule "
+                f"(the channels are {', '.join(CHANNELS)})",
+                value,
+            )
+            for c in CHANNELS
+            if c not in value
+        ] + [
+            _problem(
+                (str(key),),
+                f"unknown channel {key!r} (the channels are {', '.join(CHANNELS)})",
+                value[key],
+            )
+            for key in value
+            if key not in CHANNELS
+        ]
+        known = {k: v for k, v in value.items() if k in CHANNELS}
+        return _validate_collecting("channels", known, handler, problems)
 
-    @model_validator(mode="after")
-    def _all_channels(self) -> PolicySpec:
-        missing = [c for c in CHANNELS if c not in self.channels]
-        if missing:
-            raise ValueError(f"channels: every channel needs a rule; missing {missing}")
-        return self
+    @field_validator("levels", mode="wrap")
+    @classmethod
+    def _level_ids(cls, value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        """Level ids are what the CLI and the API accept: lower-case identifiers."""
+        if not isinstance(value, dict):
+            return handler(value)
+        problems = [
+            _problem(
+                (str(key),),
+                f"level id {key!r} must be lower-case letters, digits "
+                "and _, starting with a letter",
+                key,
+            )
+            for key in value
+            if not _LEVEL_ID.match(str(key))
+        ]
+        return _validate_collecting("levels", value, handler, problems)
