@@ -1,0 +1,1 @@
+"""Staff: agents with a role, teams, and API tokens (staff or customer-scoped)."""

@@ -1,0 +1,53 @@
+"""Who is acting: the identity every service call is made on behalf of."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from accord.contracts.models import Contact, Organization
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A staff user, a customer contact, or the system itself (neither).
+
+    `can_import` lets the actor give past instants (migrating history);
+    customer contacts never can.
+    """
+
+    user: User | None = None
+    contact: Contact | None = None
+    can_import: bool = False
+
+    @property
+    def is_staff(self) -> bool:
+        return self.user is not None
+
+    @property
+    def is_customer(self) -> bool:
+        return self.contact is not None
+
+    @property
+    def organization(self) -> Organization | None:
+        """The only organisation a customer may see; None for staff and system."""
+        return self.contact.organization if self.contact is not None else None
+
+    @property
+    def label(self) -> str:
+        if self.user is not None:
+            return f"user:{self.user.get_username()}"
+        if self.contact is not None:
+            return f"contact:{self.contact.pk}"
+        return "system"
+
+
+SYSTEM = Actor()
+
+
+def staff(user: User) -> Actor:
+    """The actor for a staff user, with the import permission if granted."""
+    return Actor(user=user, can_import=user.has_perm("accounts.import_history"))

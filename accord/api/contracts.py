@@ -1,0 +1,236 @@
+"""Organisations, contacts, entitlements, releases and installations.
+
+Customers (contact tokens) may read their own organisation and its contacts
+and entitlements; everything else is staff-only. Another organisation's
+objects answer 404, exactly like objects that do not exist.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router
+from ninja import Status as HttpStatus
+
+from accord.accounts.services import create_token
+from accord.api.auth import actor_of
+from accord.api.pagination import page
+from accord.api.schemas import (
+    ContactIn,
+    ContactOut,
+    ContactPage,
+    DeliveryIn,
+    DeliveryOut,
+    DesignatedContactIn,
+    EntitlementIn,
+    EntitlementOut,
+    ErrorOut,
+    InstallationIn,
+    InstallationOut,
+    OrganizationIn,
+    OrganizationOut,
+    OrganizationPage,
+    ReleaseIn,
+    ReleaseOut,
+    TokenIn,
+    TokenOut,
+)
+from accord.contracts import services
+from accord.contracts.models import Contact, Entitlement, Installation, Organization, Release
+from accord.errors import NotFound
+
+router = Router(tags=["contracts"])
+ERRORS = {code: ErrorOut for code in (401, 403, 404, 409, 422)}
+
+
+def _org(o: Organization) -> dict[str, object]:
+    return {
+        "id": o.pk,
+        "name": o.name,
+        "policy": o.policy,
+        "hosting": o.hosting,
+        "designated_contact": o.designated_contact_id,
+    }
+
+
+def _contact(c: Contact) -> dict[str, object]:
+    return {
+        "id": c.pk,
+        "organization": c.organization_id,
+        "name": c.name,
+        "email": c.email,
+        "phone": c.phone,
+        "role": c.role,
+    }
+
+
+def _entitlement(e: Entitlement) -> dict[str, object]:
+    return {
+        "id": e.pk,
+        "organization": e.organization_id,
+        "kind": e.kind,
+        "starts": e.starts,
+        "ends": e.ends,
+        "paid": e.paid,
+        "note": e.note,
+    }
+
+
+def _installation(i: Installation) -> dict[str, object]:
+    return {
+        "id": i.pk,
+        "organization": i.organization_id,
+        "product": i.product.name,
+        "release": i.release_id,
+        "version": i.release.version,
+    }
+
+
+@router.post("/organizations", response={201: OrganizationOut, **ERRORS})
+def create_organization(request: HttpRequest, payload: OrganizationIn):
+    org = services.create_organization(actor_of(request), **payload.dict())
+    return HttpStatus(201, _org(org))
+
+
+@router.get("/organizations", response={200: OrganizationPage, **ERRORS})
+def list_organizations(request: HttpRequest, cursor: str | None = None, limit: int = 50):
+    """Oldest first, by id; customers see only their own."""
+    actor = actor_of(request)
+    qs = Organization.objects.all()
+    if actor.organization is not None:
+        qs = qs.filter(pk=actor.organization.pk)
+    rows, nxt = page(qs, "id", False, cursor, limit, is_datetime=False)
+    return {"items": [_org(o) for o in rows], "next": nxt}
+
+
+@router.get("/organizations/{org_id}", response={200: OrganizationOut, **ERRORS})
+def get_organization(request: HttpRequest, org_id: int):
+    return _org(services.get_organization(actor_of(request), org_id, field="org_id"))
+
+
+@router.put("/organizations/{org_id}/designated-contact", response={200: OrganizationOut, **ERRORS})
+def designate(request: HttpRequest, org_id: int, payload: DesignatedContactIn):
+    org = services.set_designated_contact(
+        actor_of(request), organization=org_id, contact=payload.contact
+    )
+    return _org(org)
+
+
+@router.post("/contacts", response={201: ContactOut, **ERRORS})
+def create_contact(request: HttpRequest, payload: ContactIn):
+    data = payload.dict()
+    data["email"], data["phone"] = data["email"] or "", data["phone"] or ""
+    return HttpStatus(201, _contact(services.create_contact(actor_of(request), **data)))
+
+
+@router.post("/tokens", response={201: TokenOut, **ERRORS})
+def create_customer_token(request: HttpRequest, payload: TokenIn):
+    """A customer-scoped token for a contact (staff only); shown once."""
+    secret = create_token(contact=payload.contact, actor=actor_of(request))
+    contact = Contact.objects.get(pk=payload.contact)
+    return HttpStatus(
+        201, {"token": secret, "contact": contact.pk, "organization": contact.organization_id}
+    )
+
+
+@router.get("/contacts", response={200: ContactPage, **ERRORS})
+def list_contacts(
+    request: HttpRequest,
+    organization: int | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
+):
+    """Oldest first, by id; customers see only their organisation's contacts."""
+    actor = actor_of(request)
+    qs = Contact.objects.all()
+    if organization is not None:
+        qs = qs.filter(organization=services.get_organization(actor, organization))
+    elif actor.organization is not None:
+        qs = qs.filter(organization=actor.organization)
+    rows, nxt = page(qs, "id", False, cursor, limit, is_datetime=False)
+    return {"items": [_contact(c) for c in rows], "next": nxt}
+
+
+@router.get("/contacts/{contact_id}", response={200: ContactOut, **ERRORS})
+def get_contact(request: HttpRequest, contact_id: int):
+    actor = actor_of(request)
+    contact = Contact.objects.filter(pk=contact_id).first()
+    if contact is None or (
+        actor.organization is not None and contact.organization_id != actor.organization.pk
+    ):
+        raise NotFound("contact_id", f"no contact {contact_id}")
+    return _contact(contact)
+
+
+@router.post("/entitlements", response={201: EntitlementOut, **ERRORS})
+def create_entitlement(request: HttpRequest, payload: EntitlementIn):
+    return HttpStatus(
+        201, _entitlement(services.create_entitlement(actor_of(request), **payload.dict()))
+    )
+
+
+@router.get("/entitlements", response={200: list[EntitlementOut], **ERRORS})
+def list_entitlements(request: HttpRequest, organization: int | None = None):
+    actor = actor_of(request)
+    qs = Entitlement.objects.order_by("starts", "pk")
+    if organization is not None:
+        qs = qs.filter(organization=services.get_organization(actor, organization))
+    elif actor.organization is not None:
+        qs = qs.filter(organization=actor.organization)
+    return [_entitlement(e) for e in qs]
+
+
+@router.post("/releases", response={201: ReleaseOut, **ERRORS})
+def create_release(request: HttpRequest, payload: ReleaseIn):
+    rel = services.add_release(actor_of(request), **payload.dict())
+    return HttpStatus(
+        201,
+        {
+            "id": rel.pk,
+            "product": rel.product.name,
+            "version": rel.version,
+            "released_on": rel.released_on,
+        },
+    )
+
+
+@router.get("/releases", response={200: list[ReleaseOut], **ERRORS})
+def list_releases(request: HttpRequest):
+    return [
+        {"id": r.pk, "product": r.product.name, "version": r.version, "released_on": r.released_on}
+        for r in Release.objects.select_related("product")
+    ]
+
+
+@router.post("/installations", response={201: InstallationOut, **ERRORS})
+def set_installation(request: HttpRequest, payload: InstallationIn):
+    return HttpStatus(
+        201, _installation(services.set_installation(actor_of(request), **payload.dict()))
+    )
+
+
+@router.get("/installations", response={200: list[InstallationOut], **ERRORS})
+def list_installations(request: HttpRequest, organization: int | None = None):
+    actor = actor_of(request)
+    qs = Installation.objects.select_related("product", "release").order_by("pk")
+    if organization is not None:
+        qs = qs.filter(organization=services.get_organization(actor, organization))
+    elif actor.organization is not None:
+        qs = qs.filter(organization=actor.organization)
+    return [_installation(i) for i in qs]
+
+
+@router.post("/deliveries", response={201: DeliveryOut, **ERRORS})
+def record_delivery(request: HttpRequest, payload: DeliveryIn):
+    """capella 4.4: an update delivered; with `installed_on` the installation moves to it."""
+    d = services.record_delivery(actor_of(request), **payload.dict())
+    return HttpStatus(
+        201,
+        {
+            "id": d.pk,
+            "installation": d.installation_id,
+            "release": d.release_id,
+            "version": d.release.version,
+            "received_on": d.received_on,
+            "installed_on": d.installed_on,
+        },
+    )

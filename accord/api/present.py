@@ -1,0 +1,119 @@
+"""Requests as the API shows them, as of the moment of the read.
+
+Targets are evaluated by the engine now, not read from the stored rows, so
+a running target whose due has passed already reads as breached. Customers
+never see internal notes, desk-internal events or the agent's flags.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from accord.accounts.actor import Actor
+from accord.sla import load_policy
+from accord.sla.jsonio import iso
+from accord.tickets.models import NUMBER_PREFIX, Event, Message, Request
+from accord.tickets.targets import targets_json
+
+# Events a customer may see in the log of their own request.
+CUSTOMER_EVENTS = frozenset(
+    {
+        "opened",
+        "auto_reply",
+        "agent_reply",
+        "customer_reply",
+        "status",
+        "level",
+        "split",
+        "merged",
+        "merged_from",
+        "scope",
+    }
+)
+
+
+def _number(n: int | None) -> str | None:
+    return None if n is None else f"{NUMBER_PREFIX}{n}"
+
+
+def _author(m: Message) -> str | None:
+    if m.author_user is not None:
+        return f"user:{m.author_user.get_username()}"
+    if m.author_contact_id is not None:
+        return f"contact:{m.author_contact_id}"
+    return None
+
+
+def summary(request: Request, actor: Actor, as_of: datetime) -> dict[str, Any]:
+    policy = load_policy(request.policy)
+    zone = policy.zone
+    return {
+        "number": request.display_number,
+        "organization": request.organization_id,
+        "contact": request.contact_id,
+        "channel": request.channel,
+        "received": iso(request.received, zone),
+        "notice": iso(request.notice, zone),
+        "in_hours": policy.in_hours(request.notice),
+        "level": request.level,
+        "status": request.status,
+        "policy": request.policy,
+        "policy_version": request.policy_version,
+        "subject": request.subject,
+        "scope": {
+            "decision": request.scope,
+            "reason": request.scope_reason,
+            "clause": request.scope_clause,
+            "guidance": request.scope_guidance,
+            "overridden": request.scope_overridden,
+        },
+        "flags": [] if actor.is_customer else request.flags,
+        "targets": targets_json(request, as_of),
+        "assignee": request.assignee.get_username() if request.assignee else None,
+        "team": request.team.name if request.team else None,
+        "split_from": _number(request.split_from.number if request.split_from else None),
+        "merged_into": _number(request.merged_into.number if request.merged_into else None),
+        "continues": _number(request.continues.number if request.continues else None),
+    }
+
+
+def detail(request: Request, actor: Actor, as_of: datetime) -> dict[str, Any]:
+    zone = load_policy(request.policy).zone
+    out = summary(request, actor, as_of)
+    messages = request.messages.select_related("author_user").prefetch_related("attachments")
+    events = request.events.order_by("seq")
+    if actor.is_customer:
+        messages = messages.filter(public=True)
+        events = events.filter(kind__in=CUSTOMER_EVENTS)
+    out["description"] = request.description
+    out["messages"] = [
+        {
+            "id": m.pk,
+            "direction": m.direction,
+            "public": m.public,
+            "automated": m.automated,
+            "channel": m.channel,
+            "author": _author(m),
+            "body_text": m.body_text,
+            "body_html": m.body_html,
+            "at": iso(m.at, zone),
+            "attachments": [
+                {"filename": a.filename, "size": a.size, "content_type": a.content_type}
+                for a in m.attachments.all()
+            ],
+        }
+        for m in messages
+    ]
+    out["events"] = [_event(e, zone) for e in events]
+    return out
+
+
+def _event(e: Event, zone: Any) -> dict[str, Any]:
+    return {
+        "seq": e.seq,
+        "at": iso(e.at, zone),
+        "kind": e.kind,
+        "to": e.to or None,
+        "actor": e.actor,
+    }

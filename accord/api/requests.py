@@ -1,0 +1,184 @@
+"""Requests: open, read, list (queues), and the agent's actions on them.
+
+Every action returns the request as of the moment of the response. Lists
+use cursor pagination; `ordering=due` puts the earliest unmet due first.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from django.db.models import Min, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema
+from ninja import Status as HttpStatus
+from pydantic import AwareDatetime
+
+from accord.accounts.actor import Actor
+from accord.api import present
+from accord.api.auth import actor_of
+from accord.api.pagination import page
+from accord.api.schemas import (
+    AcceptChargeIn,
+    AssignIn,
+    CallIn,
+    ErrorOut,
+    LevelIn,
+    MergeIn,
+    ReplyIn,
+    RequestDetailOut,
+    RequestIn,
+    RequestPage,
+    ScopeIn,
+    SplitIn,
+    StatusIn,
+)
+from accord.contracts.services import get_organization
+from accord.errors import Invalid
+from accord.tickets import actions, intake, restructure
+from accord.tickets.models import Request, Status, TargetState
+from accord.tickets.queries import find_request, visible_requests
+
+router = Router(tags=["requests"])
+ERRORS = {code: ErrorOut for code in (401, 403, 404, 409, 422)}
+# Requests with no unmet due sort after every real instant.
+NO_DUE = datetime(9999, 12, 31, tzinfo=UTC)
+ORDERINGS: dict[str, tuple[str, bool]] = {
+    "-received": ("received", True),
+    "received": ("received", False),
+    "due": ("next_due", False),
+    "-number": ("number", True),
+    "number": ("number", False),
+}
+
+
+class ListFilters(Schema):
+    state: str | None = None
+    organization: int | None = None
+    due_before: AwareDatetime | None = None
+    ordering: str = "-received"
+    cursor: str | None = None
+    limit: int = 50
+
+
+def _detail(actor: Actor, number: str | int) -> dict[str, object]:
+    return present.detail(find_request(actor, number), actor, timezone.now())
+
+
+def _queue(actor: Actor, f: ListFilters) -> QuerySet[Request]:
+    qs = visible_requests(actor).select_related(
+        "assignee", "team", "split_from", "merged_into", "continues"
+    )
+    if f.state is not None:
+        if f.state not in Status.values:
+            raise Invalid("state", f"expected one of {', '.join(Status.values)}")
+        qs = qs.filter(status=f.state)
+    if f.organization is not None:
+        qs = qs.filter(organization=get_organization(actor, f.organization))
+    # A target still owes something while it is not met; a stored "running" row
+    # whose due has passed is overdue, and counts as such here.
+    unmet = Q(targets__met_at__isnull=True, targets__due__isnull=False) & Q(
+        targets__state__in=[TargetState.RUNNING, TargetState.BREACHED]
+    )
+    qs = qs.annotate(next_due=Coalesce(Min("targets__due", filter=unmet), NO_DUE))
+    if f.due_before is not None:
+        qs = qs.filter(next_due__lt=f.due_before)
+    return qs
+
+
+@router.post("/requests", response={201: RequestDetailOut, **ERRORS})
+def open_request(request: HttpRequest, payload: RequestIn):
+    actor = actor_of(request)
+    created = intake.open_request(actor, **payload.dict())
+    return HttpStatus(201, _detail(actor, created.number))
+
+
+@router.get("/requests", response={200: RequestPage, **ERRORS})
+def list_requests(request: HttpRequest, filters: Query[ListFilters]):
+    actor = actor_of(request)
+    if filters.ordering not in ORDERINGS:
+        raise Invalid("ordering", f"expected one of {', '.join(ORDERINGS)}")
+    field, descending = ORDERINGS[filters.ordering]
+    rows, nxt = page(
+        _queue(actor, filters),
+        field,
+        descending,
+        filters.cursor,
+        filters.limit,
+        is_datetime=field != "number",
+    )
+    now = timezone.now()
+    return {"items": [present.summary(r, actor, now) for r in rows], "next": nxt}
+
+
+@router.get("/requests/{number}", response={200: RequestDetailOut, **ERRORS})
+def get_request(request: HttpRequest, number: str):
+    return _detail(actor_of(request), number)
+
+
+@router.post("/requests/{number}/replies", response={200: RequestDetailOut, **ERRORS})
+def reply(request: HttpRequest, number: str, payload: ReplyIn):
+    actor = actor_of(request)
+    done = actions.post_message(
+        actor, number, body=payload.body, public=payload.public, at=payload.at
+    )
+    return _detail(actor, done.number)
+
+
+@router.post("/requests/{number}/status", response={200: RequestDetailOut, **ERRORS})
+def change_status(request: HttpRequest, number: str, payload: StatusIn):
+    actor = actor_of(request)
+    done = actions.change_status(actor, number, to=payload.to, at=payload.at)
+    return _detail(actor, done.number)
+
+
+@router.post("/requests/{number}/level", response={200: RequestDetailOut, **ERRORS})
+def change_level(request: HttpRequest, number: str, payload: LevelIn):
+    actor = actor_of(request)
+    done = actions.change_level(actor, number, to=payload.to, at=payload.at)
+    return _detail(actor, done.number)
+
+
+@router.post("/requests/{number}/assign", response={200: RequestDetailOut, **ERRORS})
+def assign(request: HttpRequest, number: str, payload: AssignIn):
+    actor = actor_of(request)
+    done = actions.assign(actor, number, assignee=payload.assignee, team=payload.team)
+    return _detail(actor, done.number)
+
+
+@router.post("/requests/{number}/calls", response={200: RequestDetailOut, **ERRORS})
+def log_call(request: HttpRequest, number: str, payload: CallIn):
+    actor = actor_of(request)
+    done = actions.log_call(actor, number, **payload.dict())
+    return _detail(actor, done.number)
+
+
+@router.post("/requests/{number}/scope", response={200: RequestDetailOut, **ERRORS})
+def override_scope(request: HttpRequest, number: str, payload: ScopeIn):
+    actor = actor_of(request)
+    done = restructure.override_scope(actor, number, **payload.dict())
+    return _detail(actor, done.number)
+
+
+@router.post("/requests/{number}/accept-charge", response={200: RequestDetailOut, **ERRORS})
+def accept_charge(request: HttpRequest, number: str, payload: AcceptChargeIn):
+    actor = actor_of(request)
+    done = restructure.accept_per_incident(actor, number, **payload.dict())
+    return _detail(actor, done.number)
+
+
+@router.post("/requests/{number}/split", response={201: list[RequestDetailOut], **ERRORS})
+def split(request: HttpRequest, number: str, payload: SplitIn):
+    actor = actor_of(request)
+    parts = [restructure.Part(**p.dict()) for p in payload.parts]
+    created = restructure.split(actor, number, parts=parts)
+    return HttpStatus(201, [_detail(actor, r.number) for r in created])
+
+
+@router.post("/requests/{number}/merge", response={200: RequestDetailOut, **ERRORS})
+def merge(request: HttpRequest, number: str, payload: MergeIn):
+    actor = actor_of(request)
+    survivor = restructure.merge(actor, number, into=payload.into)
+    return _detail(actor, survivor.number)

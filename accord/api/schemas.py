@@ -1,0 +1,285 @@
+"""Request and response bodies. Instants must carry a UTC offset (AwareDatetime).
+
+Enumerated values (channel, level, role, ...) are plain strings here and are
+checked by the services, so that the error names the field and lists the
+values the organisation's policy allows.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ninja import Schema
+from pydantic import AwareDatetime, Field
+
+
+class OrganizationIn(Schema):
+    name: str
+    policy: str
+    hosting: str = "hosted"
+
+
+class OrganizationOut(Schema):
+    id: int
+    name: str
+    policy: str
+    hosting: str
+    designated_contact: int | None
+
+
+class OrganizationPage(Schema):
+    items: list[OrganizationOut]
+    next: str | None
+
+
+class DesignatedContactIn(Schema):
+    contact: int | None
+
+
+class ContactIn(Schema):
+    organization: int
+    name: str
+    role: str
+    email: str | None = ""
+    phone: str | None = ""
+
+
+class TokenIn(Schema):
+    contact: int
+
+
+class TokenOut(Schema):
+    token: str
+    contact: int
+    organization: int
+
+
+class ContactOut(Schema):
+    id: int
+    organization: int
+    name: str
+    email: str
+    phone: str
+    role: str
+
+
+class ContactPage(Schema):
+    items: list[ContactOut]
+    next: str | None
+
+
+class EntitlementIn(Schema):
+    organization: int
+    kind: str
+    starts: date
+    ends: date | None = None
+    paid: bool = True
+    note: str = ""
+
+
+class EntitlementOut(Schema):
+    id: int
+    organization: int
+    kind: str
+    starts: date
+    ends: date | None
+    paid: bool
+    note: str
+
+
+class ReleaseIn(Schema):
+    product: str
+    version: str
+    released_on: date
+
+
+class ReleaseOut(Schema):
+    id: int
+    product: str
+    version: str
+    released_on: date
+
+
+class InstallationIn(Schema):
+    organization: int
+    release: int
+
+
+class InstallationOut(Schema):
+    id: int
+    organization: int
+    product: str
+    release: int
+    version: str
+
+
+class DeliveryIn(Schema):
+    installation: int
+    release: int
+    received_on: date
+    installed_on: date | None = None
+
+
+class DeliveryOut(Schema):
+    id: int
+    installation: int
+    release: int
+    version: str
+    received_on: date
+    installed_on: date | None
+
+
+class RequestIn(Schema):
+    contact: int
+    channel: str
+    level: str
+    subject: str
+    description: str
+    received: AwareDatetime | None = None
+    continues: str | None = Field(None, description="number of the request this continues")
+
+
+class ReplyIn(Schema):
+    body: str
+    public: bool = True
+    at: AwareDatetime | None = None
+
+
+class StatusIn(Schema):
+    to: str
+    at: AwareDatetime | None = None
+
+
+class LevelIn(Schema):
+    to: str
+    at: AwareDatetime | None = None
+
+
+class AssignIn(Schema):
+    assignee: str | None = None
+    team: str | None = None
+
+
+class CallIn(Schema):
+    direction: str
+    summary: str
+    channel: str = "phone"
+    at: AwareDatetime | None = None
+
+
+class ScopeIn(Schema):
+    decision: str
+    reason: str
+    exclusion: str | None = None
+    cause: str | None = None
+
+
+class AcceptChargeIn(Schema):
+    accepted_by: str
+    at: AwareDatetime | None = None
+
+
+class PartIn(Schema):
+    subject: str
+    description: str
+    level: str
+
+
+class SplitIn(Schema):
+    parts: list[PartIn]
+
+
+class MergeIn(Schema):
+    into: str
+
+
+class TargetOut(Schema):
+    state: str
+    due: str | None
+    met_at: str | None
+    breached_at: str | None
+
+
+class TargetsOut(Schema):
+    first_response: TargetOut | None
+    resolution: TargetOut | None
+
+
+class ScopeOut(Schema):
+    decision: str
+    reason: str
+    clause: str
+    guidance: str
+    overridden: bool
+
+
+class FlagOut(Schema):
+    code: str
+    message: str
+    clause: str
+
+
+class AttachmentOut(Schema):
+    filename: str
+    size: int
+    content_type: str
+
+
+class MessageOut(Schema):
+    id: int
+    direction: str
+    public: bool
+    automated: bool
+    channel: str
+    author: str | None
+    body_text: str
+    body_html: str
+    at: str
+    attachments: list[AttachmentOut]
+
+
+class EventOut(Schema):
+    seq: int
+    at: str
+    kind: str
+    to: str | None
+    actor: str
+
+
+class RequestOut(Schema):
+    number: str
+    organization: int
+    contact: int
+    channel: str
+    received: str
+    notice: str
+    in_hours: bool
+    level: str
+    status: str
+    policy: str
+    policy_version: str
+    subject: str
+    scope: ScopeOut
+    flags: list[FlagOut]
+    targets: TargetsOut
+    assignee: str | None
+    team: str | None
+    split_from: str | None
+    merged_into: str | None
+    continues: str | None
+
+
+class RequestDetailOut(RequestOut):
+    description: str
+    messages: list[MessageOut]
+    events: list[EventOut]
+
+
+class RequestPage(Schema):
+    items: list[RequestOut]
+    next: str | None
+
+
+class ErrorOut(Schema):
+    detail: str
+    field: str | None

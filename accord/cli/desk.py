@@ -1,0 +1,171 @@
+"""The desk's commands: run, migrate, user, token, demo.
+
+Handlers only parse arguments, set up Django and call services; a bad value
+prints one line naming the field and exits 1, a bad environment names the
+variable and exits 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from typing import Any
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "accord.settings")
+    import django
+
+    django.setup()
+
+
+def _guarded(body: Handler) -> Handler:
+    """Set up Django, run the handler, turn expected failures into one line on stderr."""
+
+    def run(args: argparse.Namespace) -> int:
+        from django.core.exceptions import ImproperlyConfigured
+
+        from accord.config import ConfigError
+
+        try:
+            _setup()
+        except (ConfigError, ImproperlyConfigured) as exc:
+            print(f"accord: configuration error: {exc}", file=sys.stderr)
+            return 1
+        from django.db import DatabaseError
+
+        from accord.errors import DeskError
+
+        try:
+            return body(args)
+        except DeskError as exc:
+            print(f"accord: {exc.field}: {exc.message}", file=sys.stderr)
+            return 1
+        except DatabaseError as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            print(f"accord: database error: {first} (has `accord migrate` run?)", file=sys.stderr)
+            return 1
+
+    return run
+
+
+def _bind(text: str) -> str:
+    host, sep, port = text.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise argparse.ArgumentTypeError(f"expected HOST:PORT like 127.0.0.1:8000, got {text!r}")
+    return text
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    run = sub.add_parser("run", help="serve the desk")
+    what = run.add_subparsers(dest="run_command", required=True, metavar="SERVICE")
+    web = what.add_parser("web", help="the web app and API, served by gunicorn")
+    web.add_argument("--bind", type=_bind, default="127.0.0.1:8000", metavar="HOST:PORT")
+    web.add_argument("--workers", type=int, default=2)
+    web.set_defaults(handler=_guarded(run_web))
+
+    migrate = sub.add_parser("migrate", help="create or upgrade the database schema")
+    migrate.set_defaults(handler=_guarded(run_migrate))
+
+    user = sub.add_parser("user", help="manage staff users")
+    user_cmds = user.add_subparsers(dest="user_command", required=True, metavar="SUBCOMMAND")
+    create = user_cmds.add_parser("create", help="create a staff user")
+    create.add_argument("name")
+    create.add_argument("--role", required=True, choices=["agent", "manager", "admin"])
+    create.add_argument(
+        "--import",
+        dest="can_import",
+        action="store_true",
+        help="may give past instants through the API (migrating history)",
+    )
+    create.add_argument("--team", help="team name (created if new)")
+    create.set_defaults(handler=_guarded(run_user_create))
+
+    token = sub.add_parser("token", help="manage API tokens")
+    token_cmds = token.add_subparsers(dest="token_command", required=True, metavar="SUBCOMMAND")
+    tcreate = token_cmds.add_parser("create", help="create a token and print it")
+    owner = tcreate.add_mutually_exclusive_group(required=True)
+    owner.add_argument("--user", help="a staff user's name")
+    owner.add_argument("--contact", type=int, help="a customer contact's id (customer-scoped)")
+    tcreate.set_defaults(handler=_guarded(run_token_create))
+
+    demo = sub.add_parser("demo", help="migrate, load demo data, and serve")
+    demo.add_argument("--bind", type=_bind, default="127.0.0.1:8000", metavar="HOST:PORT")
+    demo.add_argument("--no-serve", action="store_true", help="load the data and exit")
+    demo.set_defaults(handler=_guarded(run_demo))
+
+
+def run_migrate(args: argparse.Namespace) -> int:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    print("database is up to date")
+    return 0
+
+
+def run_user_create(args: argparse.Namespace) -> int:
+    from accord.accounts.services import create_user
+
+    user = create_user(args.name, role=args.role, can_import=args.can_import, team=args.team)
+    extra = ", may import history" if args.can_import else ""
+    print(f"created {args.role} {user.get_username()}{extra}")
+    return 0
+
+
+def run_token_create(args: argparse.Namespace) -> int:
+    from accord.accounts.services import create_token
+
+    print(create_token(user=args.user, contact=args.contact))
+    return 0
+
+
+def _serve(bind: str, workers: int) -> int:
+    from django.core.management import call_command
+    from gunicorn.app.base import BaseApplication
+
+    from accord.wsgi import application
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", bind)
+            self.cfg.set("workers", workers)
+            self.cfg.set("accesslog", "-")
+
+        def load(self) -> Any:
+            return application
+
+    Server().run()
+    return 0
+
+
+def run_web(args: argparse.Namespace) -> int:
+    if args.workers < 1:
+        print("accord: --workers: must be at least 1", file=sys.stderr)
+        return 1
+    return _serve(args.bind, args.workers)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from django.core.management import call_command
+
+    from accord.demo import load_demo
+
+    call_command("migrate", interactive=False, verbosity=0)
+    login = load_demo()
+    base = f"http://{args.bind}"
+    print(f"Accord demo: {base}/api/v1/docs (API, OpenAPI at {base}/api/v1/openapi.json)")
+    print(f"admin:       {base}/admin/  login {login.username} / {login.password}")
+    print(f"API token:   {login.token}")
+    print(
+        f'try:         curl -H "Authorization: Bearer {login.token}" '
+        f'"{base}/api/v1/requests?ordering=due"'
+    )
+    if args.no_serve:
+        return 0
+    return _serve(args.bind, 2)

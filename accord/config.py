@@ -1,0 +1,121 @@
+"""Settings from the environment, validated once at start-up.
+
+Every variable the desk reads is parsed here; a bad value raises
+`ConfigError` naming the variable and what was expected, so that `accord`
+prints one clear line instead of a traceback from deep inside Django.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+_ENGINES = {
+    "django.db.backends.sqlite3": "sqlite",
+    "django.db.backends.postgresql": "postgresql",
+}
+
+
+class ConfigError(ValueError):
+    """A configuration variable has a value the desk cannot use."""
+
+    def __init__(self, variable: str, message: str) -> None:
+        super().__init__(f"{variable}: {message}")
+        self.variable = variable
+
+
+@dataclass(frozen=True)
+class Config:
+    data_dir: Path
+    database: dict[str, Any]
+    secret_key: str
+    allowed_hosts: list[str]
+    debug: bool
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ConfigError(name, f"expected 1/0, true/false, yes/no or on/off, got {raw!r}")
+
+
+def _data_dir(env: Mapping[str, str]) -> Path:
+    path = Path(env.get("ACCORD_DATA_DIR") or ".data").expanduser().resolve()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError("ACCORD_DATA_DIR", f"cannot create {path}: {exc.strerror}") from None
+    if not os.access(path, os.W_OK):
+        raise ConfigError("ACCORD_DATA_DIR", f"{path} is not writable")
+    return path
+
+
+def _database(env: Mapping[str, str], data_dir: Path) -> dict[str, Any]:
+    url = env.get("DATABASE_URL") or f"sqlite:///{data_dir / 'accord.sqlite3'}"
+    try:
+        db: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=0))
+    except (ValueError, KeyError) as exc:
+        raise ConfigError("DATABASE_URL", f"cannot parse {url!r} ({exc})") from None
+    engine = str(db.get("ENGINE"))
+    if engine not in _ENGINES:
+        raise ConfigError(
+            "DATABASE_URL", "expected sqlite:///PATH or postgresql://USER@HOST:PORT/NAME"
+        )
+    if _ENGINES[engine] == "postgresql" and not db.get("NAME"):
+        raise ConfigError("DATABASE_URL", "a PostgreSQL URL needs a database name")
+    # Requests are short; the counter and the log rows must be written together.
+    db["ATOMIC_REQUESTS"] = False
+    return db
+
+
+def _secret_key(env: Mapping[str, str], data_dir: Path) -> str:
+    key = env.get("SECRET_KEY")
+    if key is not None:
+        if len(key) < 32:
+            raise ConfigError("SECRET_KEY", "must be at least 32 characters long")
+        return key
+    # No key given: keep one in the data dir, so sessions survive a restart of the
+    # demo; production deployments set SECRET_KEY explicitly.
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(50)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key + "\n")
+    return key
+
+
+def _hosts(env: Mapping[str, str]) -> list[str]:
+    raw = env.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+    hosts = [h.strip() for h in raw.split(",") if h.strip()]
+    if not hosts:
+        raise ConfigError("ALLOWED_HOSTS", "expected a comma-separated list of host names")
+    return hosts
+
+
+def load(env: Mapping[str, str] | None = None) -> Config:
+    """Read and validate every setting; raises ConfigError on the first bad one."""
+    env = os.environ if env is None else env
+    data_dir = _data_dir(env)
+    return Config(
+        data_dir=data_dir,
+        database=_database(env, data_dir),
+        secret_key=_secret_key(env, data_dir),
+        allowed_hosts=_hosts(env),
+        debug=_flag(env, "DEBUG", False),
+    )

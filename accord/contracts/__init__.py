@@ -1,0 +1,1 @@
+"""Who is entitled to what: organisations, contacts, entitlements, releases."""

@@ -1,0 +1,173 @@
+"""Customers and what their contract entitles them to.
+
+An organisation runs under one policy (`capsure`, `capella`, ...), chosen per
+organisation so several policies live side by side in one install.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from accord.sla.policy_spec import CONTACT_ROLES
+
+
+class Hosting(models.TextChoices):
+    HOSTED = "hosted", "Hosted"
+    ON_PREMISES = "on_premises", "On premises"
+
+
+class ContactRole(models.TextChoices):
+    ADMINISTRATOR = "administrator", "Authorised administrator"
+    GUARD = "guard", "Guard"
+    RESIDENT = "resident", "Resident"
+    OWNER = "owner", "Owner"
+    MEMBER = "member", "Member"
+    ORGANIZATION = "organization", "Organisation"
+    VENDOR = "vendor", "Vendor"
+    USER = "user", "End user"
+
+
+assert set(ContactRole.values) == set(CONTACT_ROLES), "roles must match the policy format"
+
+
+class EntitlementKind(models.TextChoices):
+    SUPPORT_AGREEMENT = "support_agreement", "Support agreement"
+    SUBSCRIPTION = "subscription", "Paid subscription"
+    TRIAL = "trial", "Trial (evaluation period)"
+
+
+class Organization(models.Model):
+    name = models.CharField(max_length=200)
+    policy = models.CharField(max_length=50, help_text="id of the policy file, e.g. capella")
+    hosting = models.CharField(max_length=12, choices=Hosting.choices, default=Hosting.HOSTED)
+    designated_contact = models.ForeignKey(
+        "Contact",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="capella 4.3: communications should go through this contact",
+    )
+    created = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contact(models.Model):
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="contacts"
+    )
+    name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    role = models.CharField(max_length=20, choices=ContactRole.choices)
+    created = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "email"],
+                condition=~models.Q(email=""),
+                name="contact_email_unique_per_organization",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>" if self.email else self.name
+
+
+class Entitlement(models.Model):
+    """A right to support between two local dates of the policy's zone, both included."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="entitlements"
+    )
+    kind = models.CharField(max_length=20, choices=EntitlementKind.choices)
+    starts = models.DateField()
+    ends = models.DateField(null=True, blank=True, help_text="empty: open-ended")
+    paid = models.BooleanField(
+        default=True, help_text="capella 5.1: a subscription counts only when fully paid up"
+    )
+    note = models.CharField(max_length=200, blank=True)
+    created = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.starts}..{self.ends or ''}"
+
+
+class PerIncidentAgreement(models.Model):
+    """capsure: an end user accepted the hourly charge for one incident."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="agreements")
+    request = models.OneToOneField(
+        "tickets.Request",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="per_incident_agreement",
+    )
+    hourly_rate = models.DecimalField(max_digits=10, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    accepted_by = models.CharField(max_length=200, help_text="who accepted the charge")
+    accepted_at = models.DateTimeField()
+    clause = models.CharField(max_length=200)
+
+    def __str__(self) -> str:
+        return f"{self.contact} {self.currency} {self.hourly_rate}/h"
+
+
+class Product(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Release(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="releases")
+    version = models.CharField(max_length=40)
+    released_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["product", "version"], name="release_unique_version")
+        ]
+        ordering = ["-released_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.product} {self.version}"
+
+
+class Installation(models.Model):
+    """An on-premises installation: which release an organisation runs."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="installations"
+    )
+    product = models.ForeignKey(Product, on_delete=models.PROTECT)
+    release = models.ForeignKey(Release, on_delete=models.PROTECT)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "product"], name="installation_one_per_product"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization}: {self.release}"
+
+
+class UpdateDelivery(models.Model):
+    """capella 4.4: an update received by a customer, to be installed within 30 days."""
+
+    installation = models.ForeignKey(
+        Installation, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    release = models.ForeignKey(Release, on_delete=models.PROTECT)
+    received_on = models.DateField()
+    installed_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.release} received {self.received_on}"

@@ -1,0 +1,251 @@
+"""State changes for organisations, contacts, entitlements and releases.
+
+Every function is atomic, writes the audit trail in the same transaction,
+takes `now` (defaults to the server clock) and is staff-only: customers can
+read their organisation through the API but not change the contract.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from accord.accounts.actor import Actor
+from accord.audit.services import record
+from accord.contracts.models import (
+    Contact,
+    ContactRole,
+    Entitlement,
+    EntitlementKind,
+    Hosting,
+    Installation,
+    Organization,
+    Product,
+    Release,
+    UpdateDelivery,
+)
+from accord.errors import Forbidden, Invalid, NotFound
+from accord.sla import PolicyError, load_policy
+
+_POLICY_NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
+
+
+def _staff_only(actor: Actor) -> None:
+    if not actor.is_staff and actor.is_customer:
+        raise Forbidden("token", "only staff may change organisations and contracts")
+
+
+def _text(value: str, field: str, *, required: bool = True, max_length: int = 200) -> str:
+    if "\x00" in value:
+        raise Invalid(field, "must not contain NUL characters")
+    value = value.strip()
+    if required and not value:
+        raise Invalid(field, "must not be empty")
+    if len(value) > max_length:
+        raise Invalid(field, f"at most {max_length} characters")
+    return value
+
+
+def check_policy(name: str) -> str:
+    """A shipped policy id; raises Invalid('policy') otherwise."""
+    if not _POLICY_NAME.match(name):
+        raise Invalid("policy", f"unknown policy {name!r}")
+    try:
+        load_policy(name)
+    except PolicyError as exc:
+        raise Invalid("policy", "; ".join(exc.problems)) from None
+    return name
+
+
+def get_organization(
+    actor: Actor, organization_id: int, field: str = "organization"
+) -> Organization:
+    """The organisation if the actor may see it; customers see only their own."""
+    org = Organization.objects.filter(pk=organization_id).first()
+    if org is None or (actor.organization is not None and actor.organization.pk != org.pk):
+        raise NotFound(field, f"no organization {organization_id}")
+    return org
+
+
+def _referenced_organization(actor: Actor, organization_id: int) -> Organization:
+    """An organisation named in a request body: unknown is invalid input (422), not 404."""
+    try:
+        return get_organization(actor, organization_id)
+    except NotFound as exc:
+        raise Invalid(exc.field, exc.message) from None
+
+
+def _recheck(actor: Actor, org: Organization, now: datetime) -> None:
+    """Requests waiting for an upgrade are decided again (capella 4.5)."""
+    from accord.tickets.restructure import recheck_awaiting_upgrade  # tickets builds on contracts
+
+    recheck_awaiting_upgrade(actor, org, now)
+
+
+@transaction.atomic
+def create_organization(
+    actor: Actor, *, name: str, policy: str, hosting: str, now: datetime | None = None
+) -> Organization:
+    _staff_only(actor)
+    now = now or timezone.now()
+    if hosting not in Hosting.values:
+        raise Invalid("hosting", f"expected one of {', '.join(Hosting.values)}")
+    org = Organization.objects.create(
+        name=_text(name, "name"), policy=check_policy(policy), hosting=hosting, created=now
+    )
+    record(actor, "organization.create", org, now, name=org.name, policy=policy, hosting=hosting)
+    return org
+
+
+@transaction.atomic
+def create_contact(
+    actor: Actor,
+    *,
+    organization: int,
+    name: str,
+    role: str,
+    email: str = "",
+    phone: str = "",
+    now: datetime | None = None,
+) -> Contact:
+    _staff_only(actor)
+    now = now or timezone.now()
+    org = _referenced_organization(actor, organization)
+    if role not in ContactRole.values:
+        raise Invalid("role", f"expected one of {', '.join(ContactRole.values)}")
+    email = _text(email, "email", required=False, max_length=254).lower()
+    if email and Contact.objects.filter(organization=org, email=email).exists():
+        raise Invalid("email", f"{email} is already a contact of this organization")
+    contact = Contact.objects.create(
+        organization=org,
+        name=_text(name, "name"),
+        email=email,
+        phone=_text(phone, "phone", required=False, max_length=40),
+        role=role,
+        created=now,
+    )
+    record(actor, "contact.create", contact, now, organization=org.pk, role=role)
+    return contact
+
+
+@transaction.atomic
+def set_designated_contact(
+    actor: Actor, *, organization: int, contact: int | None, now: datetime | None = None
+) -> Organization:
+    """capella 4.3: name the organisation's designated contact (None to clear)."""
+    _staff_only(actor)
+    now = now or timezone.now()
+    org = get_organization(actor, organization)
+    if contact is None:
+        org.designated_contact = None
+    else:
+        found = Contact.objects.filter(pk=contact, organization=org).first()
+        if found is None:
+            raise Invalid("contact", f"no contact {contact} in this organization")
+        org.designated_contact = found
+    org.save(update_fields=["designated_contact"])
+    record(actor, "organization.designated_contact", org, now, contact=contact)
+    return org
+
+
+@transaction.atomic
+def create_entitlement(
+    actor: Actor,
+    *,
+    organization: int,
+    kind: str,
+    starts: date,
+    ends: date | None,
+    paid: bool = True,
+    note: str = "",
+    now: datetime | None = None,
+) -> Entitlement:
+    _staff_only(actor)
+    now = now or timezone.now()
+    org = _referenced_organization(actor, organization)
+    if kind not in EntitlementKind.values:
+        raise Invalid("kind", f"expected one of {', '.join(EntitlementKind.values)}")
+    if ends is not None and ends < starts:
+        raise Invalid("ends", "must not be before starts")
+    ent = Entitlement.objects.create(
+        organization=org,
+        kind=kind,
+        starts=starts,
+        ends=ends,
+        paid=paid,
+        note=_text(note, "note", required=False),
+        created=now,
+    )
+    record(actor, "entitlement.create", ent, now, kind=kind, starts=str(starts), ends=str(ends))
+    return ent
+
+
+@transaction.atomic
+def add_release(
+    actor: Actor, *, product: str, version: str, released_on: date, now: datetime | None = None
+) -> Release:
+    _staff_only(actor)
+    now = now or timezone.now()
+    prod, _ = Product.objects.get_or_create(name=_text(product, "product", max_length=100))
+    version = _text(version, "version", max_length=40)
+    if Release.objects.filter(product=prod, version=version).exists():
+        raise Invalid("version", f"{prod} {version} already exists")
+    rel = Release.objects.create(product=prod, version=version, released_on=released_on)
+    record(actor, "release.create", rel, now, product=prod.name, version=version)
+    return rel
+
+
+@transaction.atomic
+def set_installation(
+    actor: Actor, *, organization: int, release: int, now: datetime | None = None
+) -> Installation:
+    """Record which release an on-premises organisation runs (one per product)."""
+    _staff_only(actor)
+    now = now or timezone.now()
+    org = _referenced_organization(actor, organization)
+    if org.hosting != Hosting.ON_PREMISES:
+        raise Invalid("organization", "only on-premises organisations have installations")
+    rel = Release.objects.select_related("product").filter(pk=release).first()
+    if rel is None:
+        raise Invalid("release", f"no release {release}")
+    inst, _ = Installation.objects.update_or_create(
+        organization=org, product=rel.product, defaults={"release": rel}
+    )
+    record(actor, "installation.set", inst, now, release=rel.pk, version=rel.version)
+    _recheck(actor, org, now)
+    return inst
+
+
+@transaction.atomic
+def record_delivery(
+    actor: Actor,
+    *,
+    installation: int,
+    release: int,
+    received_on: date,
+    installed_on: date | None = None,
+    now: datetime | None = None,
+) -> UpdateDelivery:
+    """capella 4.4: an update the customer received; installing it moves the installation."""
+    _staff_only(actor)
+    now = now or timezone.now()
+    inst = Installation.objects.filter(pk=installation).first()
+    if inst is None:
+        raise Invalid("installation", f"no installation {installation}")
+    rel = Release.objects.filter(pk=release, product=inst.product_id).first()
+    if rel is None:
+        raise Invalid("release", f"no release {release} of {inst.product}")
+    if installed_on is not None and installed_on < received_on:
+        raise Invalid("installed_on", "must not be before received_on")
+    delivery = UpdateDelivery.objects.create(
+        installation=inst, release=rel, received_on=received_on, installed_on=installed_on
+    )
+    record(actor, "delivery.create", delivery, now, release=rel.version)
+    if installed_on is not None:
+        inst.release = rel
+        inst.save(update_fields=["release"])
+        _recheck(actor, inst.organization, now)
+    return delivery

@@ -1,0 +1,1 @@
+"""Requests, their messages, the append-only event log and the stored SLA targets."""

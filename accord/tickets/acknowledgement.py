@@ -1,0 +1,44 @@
+"""The automated acknowledgement every request gets at receipt (semantics 2).
+
+It never counts as a response (capella 1.5); it gives the number (capella
+5.4), the level and its definition, the due instants in the policy's zone, and
+the out-of-hours guidance, or the reason and guidance when out of scope.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from accord.sla import Evaluation, Policy
+from accord.tickets.models import Request, Scope
+
+
+def _local(t: datetime, policy: Policy) -> str:
+    return t.astimezone(policy.zone).strftime("%a %d %b %Y %H:%M %Z")
+
+
+def acknowledgement_text(request: Request, policy: Policy, ev: Evaluation | None) -> str:
+    level = policy.level(request.level)
+    lines = [
+        f"We have received your request and logged it as {request.display_number}: "
+        f"{request.subject}",
+        f"Please quote {request.display_number} whenever you contact us about it.",
+        "",
+    ]
+    if request.scope != Scope.IN_SCOPE:
+        lines.append(f"{request.scope_reason} ({request.scope_clause}).")
+        if request.scope_guidance:
+            lines.append(request.scope_guidance)
+        return "\n".join(lines)
+    lines.append(f"{level.label}: {level.definition}")
+    if ev is not None:
+        for name, state in (("first response", ev.first_response), ("resolution", ev.resolution)):
+            if state is not None and state.due is not None:
+                lines.append(f"Target for {name}: by {_local(state.due, policy)}.")
+    # The advice is for whoever wrote outside hours; a deferred email's notice is
+    # the next opening (in hours), so the received instant decides, not notice.
+    if not policy.calendar.is_working(request.received):
+        lines += ["", policy.spec.guidance.out_of_hours]
+    if level.resolution_method:
+        lines.append(f"How it is resolved: {level.resolution_method}")
+    return "\n".join(lines)

@@ -1,0 +1,169 @@
+"""Opening a request, from any channel.
+
+`open_request` resolves the contact and organisation, checks the level
+against the organisation's policy, decides scope (entitlement, exclusions,
+release, designated contact, required information), assigns the number,
+records the automated acknowledgement and computes the targets, all in one
+transaction with the event log and the audit trail.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import escape, linebreaks
+
+from accord.accounts.actor import Actor
+from accord.audit.services import record
+from accord.contracts.models import Contact, Organization
+from accord.errors import DeskError, Invalid
+from accord.sla import Evaluation, Policy, load_policy
+from accord.tickets import log
+from accord.tickets.acknowledgement import acknowledgement_text
+from accord.tickets.models import Channel, Message, Request, Scope
+from accord.tickets.numbering import next_number
+from accord.tickets.queries import find_request
+from accord.tickets.scope import Decision, decide
+from accord.tickets.signals import request_opened, send_on_commit
+from accord.tickets.targets import evaluate_request, store_targets, targets_apply
+from accord.timing import resolve_instant
+
+
+def visible_contact(actor: Actor, contact_id: int, field: str = "contact") -> Contact:
+    """The contact if the actor may act for it; another organisation's looks unknown."""
+    contact = Contact.objects.select_related("organization").filter(pk=contact_id).first()
+    if contact is None or (
+        actor.organization is not None and contact.organization_id != actor.organization.pk
+    ):
+        raise Invalid(field, f"no contact {contact_id}")
+    return contact
+
+
+def check_level(policy: Policy, level: str, field: str = "level") -> str:
+    if level not in policy.level_ids:
+        raise Invalid(
+            field,
+            f"unknown level {level!r} for policy {policy.id} (one of {', '.join(policy.level_ids)})",
+        )
+    return level
+
+
+def text(value: str, field: str, max_length: int | None = None) -> str:
+    """Stripped, non-empty text; NUL is refused (PostgreSQL cannot store it)."""
+    if "\x00" in value:
+        raise Invalid(field, "must not contain NUL characters")
+    value = value.strip()
+    if not value:
+        raise Invalid(field, "must not be empty")
+    if max_length is not None and len(value) > max_length:
+        raise Invalid(field, f"at most {max_length} characters")
+    return value
+
+
+def as_html(body: str) -> str:
+    """Plain text shown as HTML: escaped, so it is safe by construction."""
+    return linebreaks(escape(body))
+
+
+def apply_decision(request: Request, decision: Decision) -> None:
+    """Copy the decision onto the request (unsaved); see `attach_agreement`."""
+    request.scope = decision.decision
+    request.scope_reason = decision.reason
+    request.scope_clause = decision.clause
+    request.scope_guidance = decision.guidance
+    request.flags = decision.flags
+
+
+def attach_agreement(request: Request, decision: Decision) -> None:
+    """A per-incident agreement is used up by the request it made in scope."""
+    if decision.agreement is not None and decision.decision == Scope.IN_SCOPE:
+        decision.agreement.request = request
+        decision.agreement.save(update_fields=["request"])
+
+
+@transaction.atomic
+def open_request(
+    actor: Actor,
+    *,
+    contact: int,
+    channel: str,
+    level: str,
+    subject: str,
+    description: str,
+    received: datetime | None = None,
+    continues: str | None = None,
+    now: datetime | None = None,
+) -> Request:
+    """Open a request; raises a DeskError naming the bad field, storing nothing."""
+    now = now or timezone.now()
+    who = visible_contact(actor, contact)
+    org: Organization = who.organization
+    if channel not in Channel.values:
+        raise Invalid(
+            "channel", f"unknown channel {channel!r} (one of {', '.join(Channel.values)})"
+        )
+    policy = load_policy(org.policy)
+    check_level(policy, level)
+    subject = text(subject, "subject", 200)
+    description = text(description, "description")
+    received = resolve_instant(actor, received, now, "received")
+    earlier = None
+    if continues:
+        try:
+            earlier = find_request(actor, continues, field="continues")
+        except DeskError as exc:
+            raise Invalid("continues", exc.message) from None
+        if earlier.organization_id != org.pk:
+            raise Invalid("continues", f"{earlier.display_number} belongs to another organisation")
+    notice = policy.notice_for(channel, received)
+    decision = decide(policy, org, who, notice, subject, description, continues=earlier is not None)
+    request = Request(
+        number=next_number(),
+        organization=org,
+        contact=who,
+        channel=channel,
+        received=received,
+        notice=notice,
+        level=level,
+        initial_level=level,
+        policy=policy.id,
+        policy_version=policy.version,
+        subject=subject,
+        description=description,
+        continues=earlier,
+        created=now,
+        updated=now,
+    )
+    apply_decision(request, decision)
+    request.save()
+    attach_agreement(request, decision)
+    log.append(request, "opened", at=received, actor=actor, now=now, to=level, channel=channel)
+    log.append(
+        request,
+        "scope",
+        at=received,
+        actor=actor,
+        now=now,
+        to=decision.decision,
+        reason=decision.reason,
+        clause=decision.clause,
+    )
+    ev: Evaluation | None = evaluate_request(request, now) if targets_apply(request) else None
+    body = acknowledgement_text(request, policy, ev)
+    ack = Message.objects.create(
+        request=request,
+        direction=Message.Direction.OUTBOUND,
+        public=True,
+        automated=True,
+        channel=Channel.EMAIL if who.email else channel,
+        body_text=body,
+        body_html=as_html(body),
+        at=received,
+    )
+    log.append(request, "auto_reply", at=received, actor=actor, now=now, message=ack)
+    store_targets(request, now)
+    record(actor, "request.open", request, now, number=request.number, scope=request.scope)
+    send_on_commit(request_opened, Request, request_id=request.pk)
+    return request

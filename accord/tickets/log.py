@@ -1,0 +1,60 @@
+"""Appending to a request's event log, the source of truth for its SLA."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Max
+
+from accord.accounts.actor import Actor
+from accord.errors import Invalid
+from accord.sla.clock import EVENT_TYPES
+from accord.tickets.models import Event, Message, Request
+
+ENGINE_EVENT_TYPES: frozenset[str] = frozenset(EVENT_TYPES)
+
+
+def last_instant(request: Request) -> datetime:
+    """The latest engine event's instant (or receipt): the engine's timeline must not go back.
+
+    Desk-only events (assigned, merged...) are not part of the SLA timeline, so a
+    history import may still add engine events dated before them.
+    """
+    latest = request.events.filter(kind__in=ENGINE_EVENT_TYPES).aggregate(m=Max("at"))["m"]
+    return max(latest, request.received) if latest else request.received
+
+
+def check_order(request: Request, at: datetime, field: str = "at") -> None:
+    """Refuse an instant before the log's end; the engine replays the log in order."""
+    floor = last_instant(request)
+    if at < floor:
+        raise Invalid(
+            field, f"{at.isoformat()} is before the request's latest event ({floor.isoformat()})"
+        )
+
+
+def append(
+    request: Request,
+    kind: str,
+    *,
+    at: datetime,
+    actor: Actor,
+    now: datetime,
+    to: str = "",
+    message: Message | None = None,
+    **data: Any,
+) -> Event:
+    """Append one event; the caller holds the request row lock (see `lock`)."""
+    seq = (request.events.aggregate(m=Max("seq"))["m"] or 0) + 1
+    return Event.objects.create(
+        request=request,
+        seq=seq,
+        at=at,
+        kind=kind,
+        to=to,
+        actor=actor.label,
+        message=message,
+        data=data,
+        recorded=now,
+    )

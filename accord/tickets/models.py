@@ -1,0 +1,243 @@
+"""Requests (tickets), their messages, event log and stored SLA targets.
+
+The event log is the source of truth for the SLA: `SlaTarget` rows are a
+cache of what the engine computes from it, kept for "what is due next"
+queries; reads recompute as of the moment of the read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from accord.sla.policy_spec import CHANNELS, STATUSES, TARGET_KINDS
+
+NUMBER_PREFIX = "SR-"
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", "Phone"
+    VOICEMAIL = "voicemail", "Voicemail"
+    EMAIL = "email", "Email"
+    PORTAL = "portal", "Web portal"
+    API = "api", "API"
+
+
+class Status(models.TextChoices):
+    OPEN = "open", "Open"
+    WAITING_ON_CUSTOMER = "waiting_on_customer", "Waiting on customer"
+    WORKAROUND_PROVIDED = "workaround_provided", "Workaround provided"
+    RESOLVED = "resolved", "Resolved"
+    CLOSED = "closed", "Closed"
+
+
+class Scope(models.TextChoices):
+    IN_SCOPE = "in_scope", "In scope"
+    EXCLUDED = "excluded", "Excluded request type"
+    NOT_ENTITLED = "not_entitled", "Not entitled"
+    AWAITING_UPGRADE = "awaiting_upgrade", "Awaiting upgrade to a supported release"
+    CUSTOMER_CAUSED = "customer_caused", "Customer-caused (billable)"
+
+
+class TargetKind(models.TextChoices):
+    FIRST_RESPONSE = "first_response", "First response"
+    RESOLUTION = "resolution", "Resolution"
+
+
+class TargetState(models.TextChoices):
+    RUNNING = "running", "Running"
+    PAUSED = "paused", "Paused"
+    MET = "met", "Met"
+    BREACHED = "breached", "Breached"
+
+
+assert set(Channel.values) == set(CHANNELS)
+assert set(Status.values) == set(STATUSES)
+assert set(TargetKind.values) == set(TARGET_KINDS)
+
+
+class RequestCounter(models.Model):
+    """The last service request number handed out; one row, locked while in use."""
+
+    name = models.CharField(max_length=20, primary_key=True)
+    last = models.PositiveBigIntegerField()
+
+
+class Request(models.Model):
+    number = models.PositiveBigIntegerField(unique=True)
+    organization = models.ForeignKey(
+        "contracts.Organization", on_delete=models.PROTECT, related_name="requests"
+    )
+    contact = models.ForeignKey(
+        "contracts.Contact", on_delete=models.PROTECT, related_name="requests"
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    received = models.DateTimeField()
+    notice = models.DateTimeField()
+    level = models.CharField(max_length=30, help_text="the current level")
+    initial_level = models.CharField(
+        max_length=30, help_text="the level at receipt; later changes are `level` events"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    policy = models.CharField(max_length=50)
+    policy_version = models.CharField(max_length=50)
+    subject = models.CharField(max_length=200)
+    description = models.TextField()
+    scope = models.CharField(max_length=20, choices=Scope.choices)
+    scope_reason = models.TextField()
+    scope_clause = models.CharField(max_length=200)
+    scope_guidance = models.TextField(blank=True)
+    scope_overridden = models.BooleanField(default=False)
+    flags = models.JSONField(default=list, help_text="[{code, message, clause}] for the agent")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.SET_NULL)
+    split_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="splits"
+    )
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged"
+    )
+    continues = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="continuations",
+        help_text="capella 5.3: the earlier request this one continues",
+    )
+    created = models.DateTimeField()
+    updated = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["organization", "-received"])]
+
+    def __str__(self) -> str:
+        return f"{self.display_number} {self.subject}"
+
+    @property
+    def display_number(self) -> str:
+        return f"{NUMBER_PREFIX}{self.number}"
+
+
+class Message(models.Model):
+    class Direction(models.TextChoices):
+        INBOUND = "inbound", "Inbound"
+        OUTBOUND = "outbound", "Outbound"
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="messages")
+    direction = models.CharField(max_length=10, choices=Direction.choices)
+    public = models.BooleanField()
+    automated = models.BooleanField(default=False)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    author_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    author_contact = models.ForeignKey(
+        "contracts.Contact", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True, help_text="sanitised; safe to display")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class Attachment(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    file = models.FileField(upload_to="attachments/%Y/%m/")
+
+
+class Event(models.Model):
+    """One line of a request's append-only log: who did what, when.
+
+    `kind` is an engine event type (agent_reply, status, ...) or a desk-only
+    one (opened, scope, assigned, ...); the SLA reads only the engine types.
+    """
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="events")
+    seq = models.PositiveIntegerField()
+    at = models.DateTimeField()
+    kind = models.CharField(max_length=30)
+    to = models.CharField(max_length=50, blank=True)
+    actor = models.CharField(max_length=200)
+    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.SET_NULL)
+    data = models.JSONField(default=dict)
+    recorded = models.DateTimeField()
+
+    class Meta:
+        ordering = ["seq"]
+        constraints = [models.UniqueConstraint(fields=["request", "seq"], name="event_seq_unique")]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("the event log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValueError("the event log is append-only")
+
+
+class SlaTarget(models.Model):
+    """The engine's verdict for one target, as of `computed_at`."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="targets")
+    kind = models.CharField(max_length=20, choices=TargetKind.choices)
+    state = models.CharField(max_length=10, choices=TargetState.choices)
+    due = models.DateTimeField(null=True, blank=True)
+    met_at = models.DateTimeField(null=True, blank=True)
+    breached_at = models.DateTimeField(null=True, blank=True)
+    clock = models.CharField(max_length=10)
+    within_seconds = models.PositiveIntegerField()
+    clause = models.CharField(max_length=200)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["request", "kind"], name="target_one_per_kind")
+        ]
+        indexes = [models.Index(fields=["state", "due"], name="target_state_due")]
+
+
+class TimeEntry(models.Model):
+    """Time an agent spent on a request; billable at the rate in force when logged."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="time_entries")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    minutes = models.PositiveIntegerField()
+    note = models.CharField(max_length=500)
+    billable = models.BooleanField()
+    hourly_rate = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    clause = models.CharField(max_length=200, blank=True, help_text="why it is billable")
+    at = models.DateTimeField()
+
+
+class Expense(models.Model):
+    """capella 4.6: an on-site expense, invoiceable once approved (if needed) and evidenced."""
+
+    class Kind(models.TextChoices):
+        TRAVEL = "travel", "Travel"
+        MEALS = "meals", "Meals"
+        LODGING = "lodging", "Lodging"
+        SUPPLIES = "supplies", "Supplies"
+        OTHER = "other", "Other"
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="expenses")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    description = models.CharField(max_length=500)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    incurred_on = models.DateField()
+    approved_by = models.CharField(max_length=200, blank=True)
+    approved_on = models.DateField(null=True, blank=True)
+    evidence = models.CharField(max_length=500, blank=True, help_text="receipt reference")
+    clause = models.CharField(max_length=200)
+    recorded = models.DateTimeField()

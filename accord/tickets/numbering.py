@@ -1,0 +1,33 @@
+"""Service request numbers: unique, monotonic, never reused, safe under concurrency.
+
+One counter row is incremented inside the transaction that creates the
+request. The UPDATE takes the row lock, so concurrent creations on PostgreSQL
+queue behind each other until the holder commits; a rolled-back creation also
+rolls back its increment, so no number is ever skipped by a failure nor given
+twice. SQLite serialises writers anyway.
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from accord.tickets.models import RequestCounter
+
+COUNTER = "request"
+# Numbers start above 1000 so that every number has at least four digits.
+FIRST = 1001
+
+
+def next_number() -> int:
+    """The next number; must be called inside the creating transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("next_number must run inside the request's transaction")
+    if not RequestCounter.objects.filter(name=COUNTER).update(last=F("last") + 1):
+        try:
+            with transaction.atomic():
+                RequestCounter.objects.create(name=COUNTER, last=FIRST - 1)
+        except IntegrityError:
+            pass  # another transaction created it first; its row lock now orders us
+        RequestCounter.objects.filter(name=COUNTER).update(last=F("last") + 1)
+    return RequestCounter.objects.values_list("last", flat=True).get(name=COUNTER)

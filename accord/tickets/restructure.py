@@ -1,0 +1,347 @@
+"""Changing what a request is: scope overrides, per-incident acceptance, split, merge.
+
+A scope override makes the targets apply from the original notice instant
+(semantics 4): the engine replays the whole log, so a target whose due has
+already passed reads as breached at that instant.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from accord.accounts.actor import Actor
+from accord.audit.services import record
+from accord.contracts.models import Organization, PerIncidentAgreement
+from accord.errors import Conflict, Invalid
+from accord.sla import load_policy
+from accord.tickets import log
+from accord.tickets.actions import finish_change, require_not_closed, require_staff
+from accord.tickets.intake import (
+    apply_decision,
+    as_html,
+    attach_agreement,
+    check_level,
+    text,
+)
+from accord.tickets.models import Message, Request, Scope, Status
+from accord.tickets.numbering import next_number
+from accord.tickets.queries import find_request
+from accord.tickets.scope import decide
+from accord.tickets.signals import request_opened, send_on_commit
+from accord.timing import resolve_instant
+
+# capella 2.2: an error caused by the customer's own change; 2.3 lists the other causes.
+CUSTOMER_CHANGE = "customer_change"
+
+
+@transaction.atomic
+def override_scope(
+    actor: Actor,
+    number: str | int,
+    *,
+    decision: str,
+    reason: str,
+    exclusion: str | None = None,
+    cause: str | None = None,
+    now: datetime | None = None,
+) -> Request:
+    """An agent's scope decision replaces the automatic one.
+
+    `excluded` needs the `exclusion` id (capella 2.4.x) and sends its guidance;
+    `customer_caused` needs the `cause` (`customer_change` for 2.2, or an
+    exception id of 2.3), and makes the time billable; `in_scope` restores the
+    targets from the original notice.
+    """
+    now = now or timezone.now()
+    request = find_request(actor, number, for_update=True)
+    require_staff(actor)
+    require_not_closed(request)
+    if decision not in Scope.values:
+        raise Invalid("decision", f"expected one of {', '.join(Scope.values)}")
+    reason = text(reason, "reason")
+    spec = load_policy(request.policy).spec
+    clause, guidance = "agent decision", ""
+    if decision == Scope.EXCLUDED:
+        found = next((e for e in spec.exclusions if e.id == exclusion), None)
+        if found is None:
+            known = ", ".join(e.id for e in spec.exclusions) or "none in this policy"
+            raise Invalid("exclusion", f"expected an excluded request type ({known})")
+        clause, guidance = found.clause, found.guidance
+    elif decision == Scope.CUSTOMER_CAUSED:
+        billing = next((b for b in spec.billing if "customer_caused" in b.applies_to), None)
+        exceptions = {e.id: e.clause for e in spec.exceptions}
+        if billing is not None:
+            exceptions[CUSTOMER_CHANGE] = billing.clause
+        if cause not in exceptions:
+            known = ", ".join(exceptions) or "none in this policy"
+            raise Invalid("cause", f"expected a cause ({known})")
+        clause = exceptions[cause]
+    request.scope, request.scope_reason, request.scope_clause = decision, reason, clause
+    request.scope_guidance, request.scope_overridden = guidance, True
+    log.append(
+        request,
+        "scope",
+        at=now,
+        actor=actor,
+        now=now,
+        to=decision,
+        reason=reason,
+        clause=clause,
+        override=True,
+        cause=cause,
+        exclusion=exclusion,
+    )
+    return finish_change(request, actor, now, "request.scope_override", decision=decision)
+
+
+@transaction.atomic
+def accept_per_incident(
+    actor: Actor,
+    number: str | int,
+    *,
+    accepted_by: str,
+    at: datetime | None = None,
+    now: datetime | None = None,
+) -> Request:
+    """capsure: the end user accepts the hourly charge; the request comes into scope.
+
+    Staff record an acceptance given on the phone; the contact may accept for
+    themselves. The targets then apply from the original notice.
+    """
+    now = now or timezone.now()
+    request = find_request(actor, number, for_update=True)
+    require_not_closed(request)
+    policy = load_policy(request.policy)
+    rule = next((r for r in policy.spec.entitlement.rules if request.contact.role in r.roles), None)
+    billing = next((b for b in policy.spec.billing if "per_incident" in b.applies_to), None)
+    if rule is None or rule.basis != "per_incident" or billing is None:
+        raise Invalid("number", "this request's contact is not supported per incident")
+    if hasattr(request, "per_incident_agreement"):
+        raise Conflict("number", "the charge for this incident was already accepted")
+    at = resolve_instant(actor, at, now, "at")
+    PerIncidentAgreement.objects.create(
+        contact=request.contact,
+        request=request,
+        hourly_rate=Decimal(billing.hourly_rate),
+        currency=billing.currency,
+        accepted_by=text(accepted_by, "accepted_by", 200),
+        accepted_at=at,
+        clause=billing.clause,
+    )
+    decision = decide(
+        policy,
+        request.organization,
+        request.contact,
+        request.notice,
+        request.subject,
+        request.description,
+        continues=request.continues_id is not None,
+        request_id=request.pk,
+    )
+    apply_decision(request, decision)
+    log.append(
+        request,
+        "scope",
+        at=now,
+        actor=actor,
+        now=now,
+        to=decision.decision,
+        reason=decision.reason,
+        clause=decision.clause,
+    )
+    return finish_change(
+        request, actor, now, "request.per_incident_accept", accepted_by=accepted_by
+    )
+
+
+@dataclass(frozen=True)
+class Part:
+    subject: str
+    description: str
+    level: str
+
+
+@transaction.atomic
+def split(
+    actor: Actor, number: str | int, *, parts: list[Part], now: datetime | None = None
+) -> list[Request]:
+    """capella 5.4: several issues in one contact become several requests.
+
+    Each part gets its own number and runs from the original receipt and notice
+    (the customer raised it then); a response already given on the original
+    counts for it. The original keeps its own issue and records the split.
+    """
+    now = now or timezone.now()
+    original = find_request(actor, number, for_update=True)
+    require_staff(actor)
+    require_not_closed(original)
+    if not parts:
+        raise Invalid("parts", "give at least one part to split off")
+    policy = load_policy(original.policy)
+    replies = list(original.events.filter(kind="agent_reply").order_by("seq"))
+    created: list[Request] = []
+    for i, part in enumerate(parts):
+        level = check_level(policy, part.level, f"parts[{i}].level")
+        subject = text(part.subject, f"parts[{i}].subject", 200)
+        description = text(part.description, f"parts[{i}].description")
+        decision = decide(
+            policy, original.organization, original.contact, original.notice, subject, description
+        )
+        new = Request(
+            number=next_number(),
+            organization=original.organization,
+            contact=original.contact,
+            channel=original.channel,
+            received=original.received,
+            notice=original.notice,
+            level=level,
+            initial_level=level,
+            policy=original.policy,
+            policy_version=original.policy_version,
+            subject=subject,
+            description=description,
+            split_from=original,
+            created=now,
+            updated=now,
+        )
+        apply_decision(new, decision)
+        new.save()
+        attach_agreement(new, decision)
+        log.append(
+            new,
+            "opened",
+            at=new.received,
+            actor=actor,
+            now=now,
+            to=level,
+            split_from=original.number,
+        )
+        log.append(
+            new,
+            "scope",
+            at=new.received,
+            actor=actor,
+            now=now,
+            to=decision.decision,
+            reason=decision.reason,
+            clause=decision.clause,
+        )
+        for reply in replies:
+            log.append(
+                new, "agent_reply", at=reply.at, actor=actor, now=now, copied_from=original.number
+            )
+        body = (
+            f"Your request {original.display_number} raised several issues; this one is now "
+            f"tracked as {new.display_number}: {subject}"
+        )
+        note = Message.objects.create(
+            request=new,
+            direction=Message.Direction.OUTBOUND,
+            public=True,
+            automated=True,
+            channel=original.channel,
+            body_text=body,
+            body_html=as_html(body),
+            at=now,
+        )
+        log.append(new, "auto_reply", at=now, actor=actor, now=now, message=note)
+        store = finish_change(new, actor, now, "request.split_from", original=original.number)
+        send_on_commit(request_opened, Request, request_id=store.pk)
+        created.append(new)
+    log.append(original, "split", at=now, actor=actor, now=now, into=[r.number for r in created])
+    finish_change(original, actor, now, "request.split", into=[r.number for r in created])
+    return created
+
+
+@transaction.atomic
+def merge(
+    actor: Actor, number: str | int, *, into: str | int, now: datetime | None = None
+) -> Request:
+    """Merge a duplicate into another request of the same organisation.
+
+    The duplicate is closed and keeps its number (numbers are never reused);
+    its targets stop applying, the surviving request's clocks are unchanged.
+    Returns the surviving request.
+    """
+    now = now or timezone.now()
+    source = find_request(actor, number, for_update=True)
+    require_staff(actor)
+    target = find_request(actor, into, for_update=True, field="into")
+    if source.pk == target.pk:
+        raise Invalid("into", "a request cannot be merged into itself")
+    if source.organization_id != target.organization_id:
+        raise Invalid("into", "requests of different organisations cannot be merged")
+    require_not_closed(source)
+    if target.status == Status.CLOSED:
+        raise Conflict("into", f"{target.display_number} is closed")
+    at = resolve_instant(actor, None, now, "at")
+    log.append(source, "merged", at=at, actor=actor, now=now, to=str(target.number))
+    source.merged_into = target
+    source.status = Status.CLOSED
+    log.append(
+        source,
+        "status",
+        at=max(at, log.last_instant(source)),
+        actor=actor,
+        now=now,
+        to=Status.CLOSED,
+        reason="merged",
+    )
+    finish_change(source, actor, now, "request.merge", into=target.number)
+    log.append(target, "merged_from", at=at, actor=actor, now=now, to=str(source.number))
+    record(actor, "request.merged_from", target, now, source=source.number)
+    return target
+
+
+def recheck_awaiting_upgrade(
+    actor: Actor, organization: Organization, now: datetime
+) -> list[Request]:
+    """capella 4.5: once the customer runs a supported release, waiting requests come in.
+
+    Runs inside the caller's transaction (the installation change). Requests an
+    agent decided by hand keep the agent's decision; the others are decided again,
+    and if they are now in scope their targets apply from the original notice.
+    """
+    changed: list[Request] = []
+    waiting = (
+        Request.objects.select_for_update(of=("self",))
+        .select_related("contact")
+        .filter(organization=organization, scope=Scope.AWAITING_UPGRADE, scope_overridden=False)
+        .exclude(status=Status.CLOSED)
+        .order_by("number")
+    )
+    for request in waiting:
+        decision = decide(
+            load_policy(request.policy),
+            organization,
+            request.contact,
+            request.notice,
+            request.subject,
+            request.description,
+            continues=request.continues_id is not None,
+            request_id=request.pk,
+        )
+        if decision.decision == Scope.AWAITING_UPGRADE:
+            continue
+        apply_decision(request, decision)
+        attach_agreement(request, decision)
+        log.append(
+            request,
+            "scope",
+            at=now,
+            actor=actor,
+            now=now,
+            to=decision.decision,
+            reason=decision.reason,
+            clause=decision.clause,
+            after="installation changed",
+        )
+        changed.append(
+            finish_change(request, actor, now, "request.scope_recheck", decision=decision.decision)
+        )
+    return changed

@@ -1,0 +1,246 @@
+"""Is a request in scope? Entitlement, exclusions, releases and intake checks.
+
+`decide` reads the contract (organisation, contact, entitlements,
+installations) and the request's text, and returns the decision with its
+reason and clause, plus flags for the agent that do not stop the clock
+(designated contact, late updates, missing information). The order of the
+checks is documented in docs/scope.md: the request type first (its guidance
+helps whoever asked), then entitlement, then the release.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Q
+
+from accord.contracts.models import (
+    Contact,
+    Entitlement,
+    Hosting,
+    Installation,
+    Organization,
+    PerIncidentAgreement,
+    Release,
+)
+from accord.sla import Policy
+from accord.sla.durations import parse_duration
+from accord.tickets.models import Scope
+
+
+@dataclass(frozen=True)
+class Decision:
+    decision: str
+    reason: str
+    clause: str
+    guidance: str = ""
+    flags: list[dict[str, str]] = field(default_factory=list)
+    agreement: PerIncidentAgreement | None = None
+
+
+def _flag(code: str, message: str, clause: str) -> dict[str, str]:
+    return {"code": code, "message": message, "clause": clause}
+
+
+def matching_exclusion(policy: Policy, text: str) -> Any:
+    """The first excluded request type (capella 2.4) whose keywords appear in `text`."""
+    lowered = text.lower()
+    for exclusion in policy.spec.exclusions:
+        for keyword in exclusion.keywords:
+            if re.search(rf"\b{re.escape(keyword.lower())}\b", lowered):
+                return exclusion
+    return None
+
+
+def _entitlement(
+    policy: Policy, org: Organization, contact: Contact, local_day: date, request_id: int | None
+) -> Decision:
+    rule = next((r for r in policy.spec.entitlement.rules if contact.role in r.roles), None)
+    if rule is None:
+        return Decision(
+            Scope.NOT_ENTITLED,
+            f"contacts with role {contact.role!r} are not supported under {policy.id}",
+            policy.spec.entitlement.clause,
+        )
+    if rule.basis == "per_incident":
+        agreement = (
+            PerIncidentAgreement.objects.filter(contact=contact)
+            .filter(Q(request__isnull=True) | Q(request_id=request_id))
+            .order_by("accepted_at")
+            .first()
+        )
+        billing = next((b for b in policy.spec.billing if "per_incident" in b.applies_to), None)
+        rate = f"{billing.currency} {billing.hourly_rate}/h" if billing else "the hourly rate"
+        if agreement is None:
+            return Decision(
+                Scope.NOT_ENTITLED,
+                f"end users are supported per incident at {rate}, once they accept the charge",
+                rule.clause,
+            )
+        return Decision(
+            Scope.IN_SCOPE,
+            f"per-incident support at {agreement.currency} {agreement.hourly_rate}/h, "
+            f"accepted by {agreement.accepted_by}",
+            rule.clause,
+            agreement=agreement,
+        )
+    current = Entitlement.objects.filter(
+        organization=org, kind__in=rule.any_of, starts__lte=local_day
+    ).filter(Q(ends__isnull=True) | Q(ends__gte=local_day))
+    current = current.exclude(kind="subscription", paid=False)
+    found = current.order_by("starts").first()
+    if found is not None:
+        until = f" until {found.ends}" if found.ends else ""
+        return Decision(
+            Scope.IN_SCOPE, f"{found.get_kind_display().lower()} current{until}", rule.clause
+        )
+    kinds = ", ".join(k.replace("_", " ") for k in rule.any_of)
+    lapsed = (
+        Entitlement.objects.filter(organization=org, kind__in=rule.any_of, ends__lt=local_day)
+        .order_by("-ends")
+        .first()
+    )
+    extra = (
+        f"; the last one ({lapsed.get_kind_display().lower()}) ended {lapsed.ends}"
+        if lapsed
+        else ""
+    )
+    return Decision(
+        Scope.NOT_ENTITLED,
+        f"no current {kinds} on {local_day}{extra}",
+        rule.clause,
+    )
+
+
+def _supported(installation: Installation, keep: int) -> list[Release]:
+    return list(Release.objects.filter(product=installation.product_id)[: keep + 1])
+
+
+def _on_premises(
+    policy: Policy, org: Organization, contact: Contact, local_day: date
+) -> tuple[Decision | None, list[dict[str, str]]]:
+    rules = policy.spec.on_premises
+    if rules is None or org.hosting != Hosting.ON_PREMISES:
+        return None, []
+    flags: list[dict[str, str]] = []
+    if rules.designated_contact:
+        if org.designated_contact_id is None:
+            flags.append(
+                _flag(
+                    "no_designated_contact",
+                    "the organisation has not named its designated contact",
+                    rules.designated_contact_clause,
+                )
+            )
+        elif org.designated_contact_id != contact.pk:
+            flags.append(
+                _flag(
+                    "not_designated_contact",
+                    f"accepted, but communications should go through {org.designated_contact}",
+                    rules.designated_contact_clause,
+                )
+            )
+    window = timedelta(seconds=parse_duration(rules.update_install_within).seconds)
+    installations = list(
+        Installation.objects.filter(organization=org).select_related("release", "product")
+    )
+    if not installations:
+        flags.append(
+            _flag(
+                "no_installation",
+                "no installation on record: ask which release runs",
+                rules.supported_releases_clause,
+            )
+        )
+    blocking: Decision | None = None
+    for inst in installations:
+        for delivery in inst.deliveries.select_related("release"):
+            done = delivery.installed_on or local_day
+            if done - delivery.received_on > window:
+                state = (
+                    f"installed {delivery.installed_on}"
+                    if delivery.installed_on
+                    else "not installed"
+                )
+                flags.append(
+                    _flag(
+                        "late_update",
+                        f"update {delivery.release.version} received {delivery.received_on}, {state} "
+                        f"(due within {window.days} days)",
+                        rules.update_install_clause,
+                    )
+                )
+        supported = _supported(inst, rules.supported_previous_releases)
+        if blocking is None and inst.release not in supported:
+            versions = ", ".join(r.version for r in supported)
+            blocking = Decision(
+                Scope.AWAITING_UPGRADE,
+                f"{inst.product} {inst.release.version} is no longer supported; please upgrade "
+                f"to a supported release ({versions}) first",
+                rules.supported_releases_clause,
+            )
+    return blocking, flags
+
+
+def _missing_information(
+    policy: Policy, org: Organization, contact: Contact, description: str, continues: bool
+) -> list[dict[str, str]]:
+    present = {
+        "company_name": bool(org.name.strip()),
+        "contact_name": bool(contact.name.strip()),
+        "phone": bool(contact.phone.strip()),
+        "email": bool(contact.email.strip()),
+        "description": bool(description.strip()),
+        "previous_request_number": continues,
+    }
+    flags = []
+    for rf in policy.spec.required_fields:
+        if rf.when == "continuation":
+            continue  # only known when the customer quotes it; then it is present
+        if not present[rf.field]:
+            flags.append(_flag("missing_information", f"ask for: {rf.label}", rf.clause))
+    return flags
+
+
+def decide(
+    policy: Policy,
+    org: Organization,
+    contact: Contact,
+    notice: datetime,
+    subject: str,
+    description: str,
+    *,
+    continues: bool = False,
+    request_id: int | None = None,
+) -> Decision:
+    """The scope decision for a request with this notice instant and text."""
+    local_day = notice.astimezone(policy.zone).date()
+    flags = _missing_information(policy, org, contact, description, continues)
+    release_block, release_flags = _on_premises(policy, org, contact, local_day)
+    flags += release_flags
+    exclusion = matching_exclusion(policy, f"{subject}\n{description}")
+    if exclusion is not None:
+        return Decision(
+            Scope.EXCLUDED,
+            f"{exclusion.label} is not a supported request",
+            exclusion.clause,
+            guidance=exclusion.guidance,
+            flags=flags,
+        )
+    entitled = _entitlement(policy, org, contact, local_day, request_id)
+    if entitled.decision != Scope.IN_SCOPE:
+        return Decision(entitled.decision, entitled.reason, entitled.clause, flags=flags)
+    if release_block is not None:
+        return Decision(
+            release_block.decision,
+            release_block.reason,
+            release_block.clause,
+            flags=flags,
+            agreement=entitled.agreement,
+        )
+    return Decision(
+        Scope.IN_SCOPE, entitled.reason, entitled.clause, flags=flags, agreement=entitled.agreement
+    )

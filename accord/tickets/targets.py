@@ -1,0 +1,86 @@
+"""SLA targets of a request, computed by the engine from its event log.
+
+`evaluate_request` is what every read uses (as of the moment of the read);
+`store_targets` keeps the `SlaTarget` rows in step after each change, for
+queue queries on (state, due). Both feed the engine exactly the timeline
+`accord sla replay` would get for the same events.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from accord.sla import Evaluation, Event, evaluate, load_policy
+from accord.sla.jsonio import iso, target_to_json
+from accord.tickets.log import ENGINE_EVENT_TYPES
+from accord.tickets.models import Request, Scope, SlaTarget
+
+
+def engine_events(request: Request) -> list[Event]:
+    """The request's log as engine events, in log order."""
+    return [
+        Event(at=e.at, type=e.kind, to=e.to or None)
+        for e in request.events.order_by("seq")
+        if e.kind in ENGINE_EVENT_TYPES
+    ]
+
+
+def targets_apply(request: Request) -> bool:
+    """No targets while out of scope (semantics 4) or once merged into another request."""
+    return request.scope == Scope.IN_SCOPE and request.merged_into_id is None
+
+
+def evaluate_request(request: Request, as_of: datetime) -> Evaluation:
+    """The engine's evaluation of the request's timeline as of `as_of`."""
+    policy = load_policy(request.policy)
+    return evaluate(
+        policy,
+        request.initial_level,
+        request.channel,
+        request.received,
+        engine_events(request),
+        as_of,
+    )
+
+
+def targets_json(request: Request, as_of: datetime) -> dict[str, Any]:
+    """{"first_response": T, "resolution": T} as of `as_of`; T is null when none applies."""
+    if not targets_apply(request):
+        return {"first_response": None, "resolution": None}
+    ev = evaluate_request(request, as_of)
+    zone = load_policy(request.policy).zone
+    return {
+        "first_response": target_to_json(ev.first_response, zone),
+        "resolution": target_to_json(ev.resolution, zone),
+    }
+
+
+def notice_json(request: Request) -> str | None:
+    return iso(request.notice, load_policy(request.policy).zone)
+
+
+def store_targets(request: Request, now: datetime) -> list[SlaTarget]:
+    """Recompute the stored rows as of `now`; rows of targets that no longer apply go."""
+    states = evaluate_request(request, now).targets if targets_apply(request) else {}
+    kept: list[SlaTarget] = []
+    for kind, state in states.items():
+        if state is None:
+            continue
+        row, _ = SlaTarget.objects.update_or_create(
+            request=request,
+            kind=kind,
+            defaults={
+                "state": state.state,
+                "due": state.due if state.state != "paused" else None,
+                "met_at": state.met_at,
+                "breached_at": state.breached_at,
+                "clock": state.clock,
+                "within_seconds": state.within_seconds,
+                "clause": state.clause,
+                "computed_at": now,
+            },
+        )
+        kept.append(row)
+    request.targets.exclude(pk__in=[r.pk for r in kept]).delete()
+    return kept

@@ -1,0 +1,9 @@
+"""WSGI entry point (`accord run web` serves it with gunicorn)."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "accord.settings")
+
+application = get_wsgi_application()
