@@ -1,0 +1,1 @@
+"""The agent and manager web UI: Django templates with htmx, served locally."""

@@ -1,0 +1,113 @@
+"""The request page's actions: each parses its form and calls one service.
+
+`ACTIONS` maps the URL's action name to its form and the service call. The
+services do every check that matters (workflow, policy levels, closed
+requests, ...) and raise a DeskError naming the field, which the view shows
+next to that field; nothing is stored when they refuse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+
+from accord.accounts.actor import Actor
+from accord.tickets import actions, restructure
+from accord.tickets.models import Request
+from accord.web.forms import (
+    AssignForm,
+    CallForm,
+    LevelForm,
+    ReplyForm,
+    ScopeForm,
+    StatusForm,
+    clean_optional,
+)
+
+Run = Callable[[Actor, int, dict[str, Any]], object]
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    title: str
+    button: str
+    form: type[forms.Form]
+    run: Run
+    per_request: bool  # the form's choices depend on the request
+
+
+def _reply(actor: Actor, number: int, d: dict[str, Any]) -> object:
+    return actions.post_message(actor, number, body=d["body"], public=True)
+
+
+def _note(actor: Actor, number: int, d: dict[str, Any]) -> object:
+    return actions.post_message(actor, number, body=d["body"], public=False)
+
+
+def _call(actor: Actor, number: int, d: dict[str, Any]) -> object:
+    return actions.log_call(
+        actor, number, direction=d["direction"], summary=d["summary"], channel=d["channel"]
+    )
+
+
+def _status(actor: Actor, number: int, d: dict[str, Any]) -> object:
+    return actions.change_status(actor, number, to=d["to"])
+
+
+def _level(actor: Actor, number: int, d: dict[str, Any]) -> object:
+    return actions.change_level(actor, number, to=d["to"])
+
+
+def _assign(actor: Actor, number: int, d: dict[str, Any]) -> object:
+    return actions.assign(
+        actor, number, assignee=clean_optional(d, "assignee"), team=clean_optional(d, "team")
+    )
+
+
+def _scope(actor: Actor, number: int, d: dict[str, Any]) -> object:
+    return restructure.override_scope(
+        actor,
+        number,
+        decision=d["decision"],
+        reason=d["reason"],
+        exclusion=clean_optional(d, "exclusion"),
+        cause=clean_optional(d, "cause"),
+    )
+
+
+ACTIONS: dict[str, Action] = {
+    a.name: a
+    for a in (
+        Action("reply", "Public reply", "Send reply", ReplyForm, _reply, False),
+        Action("note", "Internal note", "Add note", ReplyForm, _note, False),
+        Action("call", "Log a call", "Log call", CallForm, _call, False),
+        Action("status", "Change status", "Change status", StatusForm, _status, True),
+        Action("level", "Change level", "Change level", LevelForm, _level, True),
+        Action("assign", "Assign", "Assign", AssignForm, _assign, True),
+        Action("scope", "Override scope", "Override scope", ScopeForm, _scope, True),
+    )
+}
+
+
+def make_form(action: Action, request: Request, data: Any = None) -> forms.Form:
+    """The action's form, bound to `data` when given; prefixed so ids stay unique."""
+    kwargs: dict[str, Any] = {"prefix": action.name}
+    if action.per_request:
+        kwargs["request"] = request
+    return action.form(data, **kwargs)
+
+
+def unbound_forms(request: Request) -> dict[str, forms.Form]:
+    return {name: make_form(a, request) for name, a in ACTIONS.items()}
+
+
+def attach_error(form: forms.Form, field: str, message: str) -> None:
+    """Show a service's error next to the field it names (or above the form)."""
+    if field in form.fields:
+        form.add_error(field, message)
+    else:
+        form.add_error(None, f"{field}: {message}")

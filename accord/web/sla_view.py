@@ -1,0 +1,117 @@
+"""A request's SLA targets as the web UI shows them, evaluated as of the read.
+
+Each target carries its state, due/met/breached instants in the policy's zone
+(and the viewer's), whether it is at risk, and, on the detail page, the
+engine's explanation (`accord.sla.explain`) down to the clause.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from accord.sla import Policy, load_policy
+from accord.sla.clock import Evaluation, TargetState
+from accord.sla.durations import format_seconds
+from accord.sla.explain import explain_notice, explain_target
+from accord.tickets.models import Request, TargetKind
+from accord.tickets.targets import evaluate_request, targets_apply
+from accord.web.zones import Shown, relative, show
+
+# A running target is at risk when a quarter or less of its time is left,
+# counted on its own clock (business time for business targets).
+AT_RISK_SHARE = 0.25
+
+
+def remaining(policy: Policy, state: TargetState, now: datetime) -> timedelta | None:
+    """Time left before the due instant on the target's own clock (None unless running)."""
+    if state.state != "running" or state.due is None:
+        return None
+    if state.clock == "business":
+        return policy.calendar.between(now, state.due)
+    return state.due - now
+
+
+def at_risk(policy: Policy, state: TargetState, now: datetime) -> bool:
+    left = remaining(policy, state, now)
+    if left is None:
+        return False
+    return left.total_seconds() <= AT_RISK_SHARE * state.within_seconds
+
+
+@dataclass(frozen=True)
+class TargetView:
+    kind: str
+    label: str
+    state: str  # running | paused | met | breached | none
+    at_risk: bool = False
+    due: Shown | None = None
+    met_at: Shown | None = None
+    breached_at: Shown | None = None
+    due_relative: str = ""
+    within: str = ""
+    clock: str = ""
+    clause: str = ""
+    note: str = ""
+    explanation: list[str] = field(default_factory=list)
+
+    @property
+    def css(self) -> str:
+        return "at-risk" if self.at_risk else self.state
+
+
+def _none(policy: Policy, level: str, kind: str, label: str, why: str) -> TargetView:
+    no = policy.no_target(level, kind)
+    note = f"{no.wording} (clause {no.clause})" if no is not None else why
+    return TargetView(kind=kind, label=label, state="none", note=note)
+
+
+def target_views(
+    request: Request,
+    now: datetime,
+    viewer: ZoneInfo | None,
+    *,
+    explain: bool = False,
+    evaluation: Evaluation | None = None,
+) -> list[TargetView]:
+    """First response and resolution, in that order; `state="none"` when none applies."""
+    policy = load_policy(request.policy)
+    zone = policy.zone
+    views: list[TargetView] = []
+    if not targets_apply(request):
+        why = (
+            "merged into another request"
+            if request.merged_into_id
+            else f"no targets while {request.get_scope_display().lower()}"
+        )
+        return [TargetView(kind=k, label=k.label, state="none", note=why) for k in TargetKind]
+    ev = evaluation or evaluate_request(request, now)
+    for kind in TargetKind:
+        state = ev.targets.get(kind.value)
+        if state is None:
+            views.append(_none(policy, request.level, kind.value, kind.label, "no target applies"))
+            continue
+        clock_prefix = "business " if state.clock == "business" else ""
+        views.append(
+            TargetView(
+                kind=kind.value,
+                label=kind.label,
+                state=state.state,
+                at_risk=at_risk(policy, state, now),
+                due=show(state.due, zone, viewer),
+                met_at=show(state.met_at, zone, viewer),
+                breached_at=show(state.breached_at, zone, viewer),
+                due_relative=relative(state.due, now) if state.state == "running" else "",
+                within=format_seconds(state.within_seconds, clock_prefix),
+                clock=state.clock,
+                clause=state.clause,
+                explanation=explain_target(policy, kind.label, state) if explain else [],
+            )
+        )
+    return views
+
+
+def notice_explanation(request: Request, now: datetime) -> list[str]:
+    """How the notice instant was derived, and whether in-hours targets apply."""
+    return explain_notice(load_policy(request.policy), evaluate_request(request, now))

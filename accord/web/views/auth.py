@@ -1,0 +1,19 @@
+"""Login and logout with Django's auth views and the desk's templates."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+
+
+class LoginView(auth_views.LoginView):
+    """Username and password; an already logged-in user goes straight to the queue."""
+
+    template_name = "web/login.html"
+    redirect_authenticated_user = True
+    next_page = "web:queue"  # resolve_url() accepts a URL name
+
+
+class LogoutView(auth_views.LogoutView):
+    """POST only (Django 5), back to the login page."""
+
+    next_page = "web:login"
