@@ -83,6 +83,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="may give past instants through the API (migrating history)",
     )
     create.add_argument("--team", help="team name (created if new)")
+    create.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read a password for the web desk from the first line of standard input",
+    )
     create.set_defaults(handler=_guarded(run_user_create))
 
     token = sub.add_parser("token", help="manage API tokens")
@@ -110,7 +115,15 @@ def run_migrate(args: argparse.Namespace) -> int:
 def run_user_create(args: argparse.Namespace) -> int:
     from accord.accounts.services import create_user
 
-    user = create_user(args.name, role=args.role, can_import=args.can_import, team=args.team)
+    password = None
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            print("accord: --password-stdin: the first line of input is empty", file=sys.stderr)
+            return 1
+    user = create_user(
+        args.name, role=args.role, can_import=args.can_import, team=args.team, password=password
+    )
     extra = ", may import history" if args.can_import else ""
     print(f"created {args.role} {user.get_username()}{extra}")
     return 0
@@ -159,8 +172,9 @@ def run_demo(args: argparse.Namespace) -> int:
     call_command("migrate", interactive=False, verbosity=0)
     login = load_demo()
     base = f"http://{args.bind}"
-    print(f"Accord demo: {base}/api/v1/docs (API, OpenAPI at {base}/api/v1/openapi.json)")
-    print(f"admin:       {base}/admin/  login {login.username} / {login.password}")
+    print(f"Accord demo: {base}/  login {login.username} / {login.password}")
+    print(f"API:         {base}/api/v1/docs (OpenAPI at {base}/api/v1/openapi.json)")
+    print(f"admin:       {base}/admin/  (same login)")
     print(f"API token:   {login.token}")
     print(
         f'try:         curl -H "Authorization: Bearer {login.token}" '

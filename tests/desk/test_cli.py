@@ -174,3 +174,27 @@ def test_it_loads_the_demo_once_and_prints_the_url_and_login(tmp_path):
     password = first.stdout.split("login demo-admin / ")[1].split()[0]
     assert f"login demo-admin / {password}" in again.stdout
     assert "http://127.0.0.1:9000/admin/" in again.stdout
+
+
+def test_it_sets_a_web_password_from_standard_input(tmp_path):
+    from django.contrib.auth.hashers import check_password
+
+    assert accord(tmp_path, "migrate").returncode == 0
+    made = subprocess.run(
+        [sys.executable, "-m", "accord", "user", "create", "cy", "--role", "agent",
+         "--password-stdin"],
+        input="s3cret-pass\n", env=_env(tmp_path), capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "accord.sqlite3") as db:
+        (encoded,) = db.execute("select password from auth_user where username='cy'").fetchone()
+    assert check_password("s3cret-pass", encoded)
+    empty = subprocess.run(
+        [sys.executable, "-m", "accord", "user", "create", "di", "--role", "agent",
+         "--password-stdin"],
+        input="\n", env=_env(tmp_path), capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert empty.returncode == 1
+    assert "--password-stdin" in empty.stderr
