@@ -40,6 +40,7 @@ pytest: install-test
 test: lint typecheck pytest
 
 bench: install-test
+	$(BIN)/pip install --quiet -r benchmarks/requirements.txt
 	$(BIN)/python benchmarks/sla_bench.py
 
 # Regenerate the lock files from pyproject.toml (needs network access to PyPI).

@@ -21,14 +21,21 @@ fold=0 (the pre-transition offset, i.e. one hour later on the wall clock); one
 in a repeated autumn hour resolves to its first occurrence.
 
 The compiled range grows lazily (both directions) when a query leaves it.
+
+The scalar methods are the hot path of the CLI and the desk, and the batch
+methods (`add_many_us`) of recomputing every open request after a calendar
+change; docs/performance.md describes how they are made fast. Both give the
+same answers, held to a naive minute-walking reference by the tests.
 """
 
 from __future__ import annotations
 
-import bisect
+from bisect import bisect_left as _bisect_left
+from bisect import bisect_right as _bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -38,19 +45,27 @@ from accord.sla.holiday_sources import HolidaySource
 
 US = 1_000_000  # microseconds per second
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_ONE_US = timedelta(microseconds=1)
 _MAX_YEARS = 200  # a calendar with no working time in 200 years is a mistake
+_SENTINEL_US = 2**62  # later than any instant a datetime can hold
+_SORT_KEYS_FROM = 512  # batches this large are searched in sorted order
+_SORT_CHUNK = 32_768
 
 
 def to_us(t: datetime) -> int:
-    """An aware datetime as integer microseconds since the epoch."""
+    """An aware datetime as integer microseconds since the epoch (exact, no floats)."""
     if t.tzinfo is None:
         raise ValueError(f"naive datetime {t.isoformat()}: an instant needs a UTC offset")
-    return int(t.timestamp()) * US + t.microsecond if t.microsecond else int(t.timestamp()) * US
+    try:
+        d = t - _EPOCH
+    except TypeError:  # a tzinfo whose utcoffset() is None
+        raise ValueError(f"datetime {t.isoformat()} has no UTC offset") from None
+    return (d.days * 86_400 + d.seconds) * US + d.microseconds
 
 
 def from_us(us: int) -> datetime:
     """Integer microseconds since the epoch as an aware UTC datetime."""
-    return _EPOCH + timedelta(microseconds=us)
+    return _EPOCH + _ONE_US * us
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +117,7 @@ class Calendar:
         self._cum_end: list[int] = []
         self._np: tuple[npt.NDArray[np.int64], ...] | None = None
         self._lo_us = self._hi_us = 0
+        self._q: tuple[int, int, int, list[int], list[int], list[int], list[int], list[int]]
         self._extend_to(first_year, last_year)
 
     # -- compilation -------------------------------------------------------
@@ -159,6 +175,18 @@ class Calendar:
             cum.append(cum[-1] + (b - a))
         self._cum_before = cum
         self._cum_end = cum[1:]
+        base = [c - a for c, a in zip(cum, self._starts, strict=False)]
+        base.append(cum[-1] - _SENTINEL_US)  # i == n: worked time is the total
+        self._q = (
+            self._lo_us,
+            self._hi_us,
+            cum[-1],
+            self._starts,
+            self._ends,
+            self._cum_before,
+            self._cum_end,
+            base,
+        )
         self._np = None
 
     def _year_of(self, us: int) -> int:
@@ -178,12 +206,21 @@ class Calendar:
                 raise ValueError("calendar has no working time ahead")
 
     # -- scalar queries ----------------------------------------------------
+    #
+    # The hot paths read the compiled state from one tuple (`self._q`), bind
+    # `bisect` as a module global and convert datetimes with integer timedelta
+    # arithmetic. `base[i] = cum_before[i] - starts[i]` (with a sentinel at
+    # index n), so the working time before `t`, when `i` is the first interval
+    # ending after `t`, is `max(cum_before[i], t + base[i])`, and the instant at
+    # which the cumulative working time reaches `w` inside interval `j` is
+    # `w - base[j]`.
 
     def _worked_before(self, us: int) -> int:
-        i = bisect.bisect_right(self._ends, us)
-        if i < len(self._starts) and self._starts[i] < us:
-            return self._cum_before[i] + (us - self._starts[i])
-        return self._cum_before[i]
+        _, _, _, _, ends, cum_before, _, base = self._q
+        i = _bisect_right(ends, us)
+        worked = us + base[i]
+        cb = cum_before[i]
+        return worked if worked > cb else cb
 
     def add_us(self, start_us: int, seconds_us: int) -> int:
         """`add` on integer microseconds."""
@@ -191,44 +228,95 @@ class Calendar:
             if seconds_us < 0:
                 raise ValueError("cannot add negative working time")
             return start_us
-        if not (self._lo_us <= start_us < self._hi_us):
+        if not (self._q[0] <= start_us < self._q[1]):
             self._cover(start_us, start_us)
         target = self._worked_before(start_us) + seconds_us
-        if target > self._cum_before[-1]:
+        if target > self._q[2]:
             self._ensure_total(target)
-        j = bisect.bisect_left(self._cum_end, target)
-        return self._ends[j] - (self._cum_end[j] - target)
+        _, _, _, _, _, _, cum_end, base = self._q
+        j = _bisect_left(cum_end, target)
+        return target - base[j]
 
     def add(self, start: datetime, seconds: int) -> datetime:
         """Earliest instant at which `seconds` working seconds have passed since `start`."""
-        return from_us(self.add_us(to_us(start), seconds * US))
+        if start.tzinfo is None:
+            raise ValueError(f"naive datetime {start.isoformat()}: an instant needs a UTC offset")
+        try:
+            d = start - _EPOCH
+        except TypeError:
+            raise ValueError(f"datetime {start.isoformat()} has no UTC offset") from None
+        t = (d.days * 86_400 + d.seconds) * US + d.microseconds
+        lo, hi, total, _, ends, cum_before, cum_end, base = self._q
+        if seconds > 0 and lo <= t < hi:
+            i = _bisect_right(ends, t)
+            worked = t + base[i]
+            cb = cum_before[i]
+            target = (worked if worked > cb else cb) + seconds * US
+            if target <= total:
+                if target <= cum_end[i]:  # due inside the interval of `t` (or the next one)
+                    return _EPOCH + _ONE_US * (target - base[i])
+                j = _bisect_left(cum_end, target, i + 1)
+                return _EPOCH + _ONE_US * (target - base[j])
+        return _EPOCH + _ONE_US * self.add_us(t, seconds * US)
 
     def between_us(self, a_us: int, b_us: int) -> int:
         """Working microseconds in [a, b); negative when b < a."""
         if b_us < a_us:
             return -self.between_us(b_us, a_us)
-        self._cover(a_us, b_us)
-        return self._worked_before(b_us) - self._worked_before(a_us)
+        if not (self._q[0] <= a_us and b_us < self._q[1]):
+            self._cover(a_us, b_us)
+        _, _, _, _, ends, cum_before, _, base = self._q
+        i = _bisect_right(ends, b_us)
+        worked = b_us + base[i]
+        cb = cum_before[i]
+        wb = worked if worked > cb else cb
+        i = _bisect_right(ends, a_us)
+        worked = a_us + base[i]
+        cb = cum_before[i]
+        return wb - (worked if worked > cb else cb)
 
     def between(self, a: datetime, b: datetime) -> timedelta:
         """Working time in [a, b) as an exact timedelta (negative when b < a)."""
-        return timedelta(microseconds=self.between_us(to_us(a), to_us(b)))
+        if a.tzinfo is None or b.tzinfo is None:
+            return _ONE_US * self.between_us(to_us(a), to_us(b))  # raises the usual error
+        try:
+            da, db = a - _EPOCH, b - _EPOCH
+        except TypeError:
+            return _ONE_US * self.between_us(to_us(a), to_us(b))
+        a_us = (da.days * 86_400 + da.seconds) * US + da.microseconds
+        b_us = (db.days * 86_400 + db.seconds) * US + db.microseconds
+        lo, hi, _, _, ends, cum_before, _, base = self._q
+        if not (lo <= a_us <= b_us < hi):
+            return _ONE_US * self.between_us(a_us, b_us)
+        i = _bisect_right(ends, b_us)
+        worked = b_us + base[i]
+        cb = cum_before[i]
+        wb = worked if worked > cb else cb
+        i = _bisect_right(ends, a_us)
+        worked = a_us + base[i]
+        cb = cum_before[i]
+        return _ONE_US * (wb - (worked if worked > cb else cb))
 
     def is_working_us(self, us: int) -> bool:
-        self._cover(us, us)
-        i = bisect.bisect_right(self._starts, us) - 1
-        return i >= 0 and us < self._ends[i]
+        if not (self._q[0] <= us < self._q[1]):
+            self._cover(us, us)
+        _, _, _, starts, ends, _, _, _ = self._q
+        i = _bisect_right(ends, us)
+        return i < len(starts) and starts[i] <= us
 
     def is_working(self, t: datetime) -> bool:
         """True when `t` lies inside a window (opening included, close excluded)."""
         return self.is_working_us(to_us(t))
 
     def next_opening_us(self, us: int) -> int:
-        self._cover(us, us)
+        if not (self._q[0] <= us < self._q[1]):
+            self._cover(us, us)
         while True:
-            i = bisect.bisect_right(self._ends, us)
-            if i < len(self._starts):
-                return max(us, self._starts[i])
+            _, _, _, starts, ends, _, _, _ = self._q
+            i = _bisect_right(ends, us)
+            if i < len(starts):
+                start = starts[i]
+                return start if start > us else us
             self._extend_to(self._first_year, self._last_year + 5)
 
     def next_opening(self, t: datetime) -> datetime:
@@ -243,7 +331,7 @@ class Calendar:
         """The working intervals intersecting [a, b), clipped to it."""
         a_us, b_us = to_us(a), to_us(b)
         self._cover(a_us, b_us)
-        i = bisect.bisect_right(self._ends, a_us)
+        i = _bisect_right(self._ends, a_us)
         while i < len(self._starts) and self._starts[i] < b_us:
             yield Segment(from_us(max(a_us, self._starts[i])), from_us(min(b_us, self._ends[i])))
             i += 1
@@ -266,41 +354,73 @@ class Calendar:
     # -- batch -------------------------------------------------------------
 
     def _arrays(self) -> tuple[npt.NDArray[np.int64], ...]:
+        """(ends, cum_before, cum_end, base) as NumPy arrays, built once per compilation."""
         if self._np is None:
+            _, _, _, _, ends, cum_before, cum_end, base = self._q
             self._np = (
-                np.asarray(self._starts, dtype=np.int64),
-                np.asarray(self._ends, dtype=np.int64),
-                np.asarray(self._cum_before, dtype=np.int64),
-                np.asarray(self._cum_end, dtype=np.int64),
+                np.asarray(ends, dtype=np.int64),
+                np.asarray(cum_before, dtype=np.int64),
+                np.asarray(cum_end, dtype=np.int64),
+                np.asarray(base, dtype=np.int64),
             )
         return self._np
 
     def add_many_us(
         self, starts_us: npt.NDArray[np.int64], seconds: npt.NDArray[np.int64] | int
     ) -> npt.NDArray[np.int64]:
-        """Vectorised `add`: microsecond instants in, microsecond due instants out."""
+        """Vectorised `add`: microsecond instants in, microsecond due instants out.
+
+        `seconds` is one whole number of seconds for every start, or an array
+        of them shaped like `starts_us`. Same algorithm as the scalar `add`.
+        """
         t = np.asarray(starts_us, dtype=np.int64)
-        s = np.broadcast_to(np.asarray(seconds, dtype=np.int64) * US, t.shape)
         if t.size == 0:
             return t.copy()
-        if (s < 0).any():
+        s = np.asarray(seconds, dtype=np.int64) * US
+        if s.ndim and s.shape != t.shape:
+            s = np.broadcast_to(s, t.shape)
+        if s.min() < 0:
             raise ValueError("cannot add negative working time")
         self._cover(int(t.min()), int(t.max()))
-        st, en, cb, ce = self._arrays()
-        i = np.searchsorted(en, t, side="right")
-        ic = np.minimum(i, len(st) - 1)
-        inside = (i < len(st)) & (st[ic] < t)
-        target = cb[i] + np.where(inside, t - st[ic], 0) + s
-        top = int(target.max())
-        if top > int(cb[-1]):
-            self._ensure_total(top)
-            return self.add_many_us(t, np.asarray(seconds))
-        j = np.searchsorted(ce, target, side="left")
-        due = en[j] - (ce[j] - target)
-        return np.where(s == 0, t, due)
+        en, cb, ce, base = self._arrays()
+        i = _search(en, t, "right")
+        target = base[i]
+        target += t
+        np.maximum(target, cb[i], out=target)  # working time before each start
+        target += s
+        if int(target.max()) > self._q[2]:
+            self._ensure_total(int(target.max()))
+            return self.add_many_us(t, seconds)
+        target -= base[_search(ce, target, "left")]
+        zero = s == 0
+        if zero.any():
+            np.copyto(target, t, where=zero)
+        return target
 
     def add_many(self, starts: Sequence[datetime], seconds: Sequence[int] | int) -> list[datetime]:
         """Vectorised `add` on datetimes (conversion at the edges only)."""
         arr = np.fromiter((to_us(t) for t in starts), dtype=np.int64, count=len(starts))
         secs = np.asarray(seconds, dtype=np.int64)
         return [from_us(int(u)) for u in self.add_many_us(arr, secs)]
+
+
+def _search(
+    sorted_values: npt.NDArray[np.int64],
+    keys: npt.NDArray[np.int64],
+    side: Literal["left", "right"],
+) -> npt.NDArray[np.intp]:
+    """`np.searchsorted` for keys in any order, any shape.
+
+    NumPy's binary search is several times faster on sorted keys (it narrows
+    each search with the previous answer), so large batches are searched in
+    sorted order and the answers put back in the callers' order.
+    """
+    if keys.size < _SORT_KEYS_FROM:
+        return np.searchsorted(sorted_values, keys, side=side)
+    flat = keys.ravel()
+    found = np.empty(flat.shape, dtype=np.intp)
+    for a in range(0, flat.size, _SORT_CHUNK):  # chunks that stay in the CPU cache
+        chunk = flat[a : a + _SORT_CHUNK]
+        order = np.argsort(chunk)
+        found[a : a + _SORT_CHUNK][order] = np.searchsorted(sorted_values, chunk[order], side=side)
+    return found.reshape(keys.shape)

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 
 class HolidaySource(Protocol):
@@ -61,14 +62,18 @@ class PackageHolidays:
 class IcsHolidays:
     """Holidays from an iCalendar file: every date a VEVENT covers is off.
 
-    All-day events cover [DTSTART, DTEND) (DTEND exclusive, as RFC 5545 says);
-    a timed event covers the local date of its start. RRULEs are expanded.
+    All-day events cover [DTSTART, DTEND) (DTEND exclusive, as RFC 5545 says;
+    a DURATION of whole days works too, and an event with neither covers its
+    start date). A timed event covers the local date of its start: local to
+    `zone` when one is given (the calendar's zone), else to the event's own
+    TZID. RRULEs are expanded; EXDATEs remove occurrences.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, zone: str | None = None) -> None:
         import icalendar
 
         self.path = path
+        self.zone = ZoneInfo(zone) if zone else None
         try:
             self._cal = icalendar.Calendar.from_ical(path.read_bytes())
         except (OSError, ValueError) as exc:
@@ -80,6 +85,13 @@ class IcsHolidays:
             self._cache[year] = self._expand(year)
         return self._cache[year]
 
+    def _local_date(self, value: date | datetime) -> date:
+        if isinstance(value, datetime):
+            if self.zone is not None and value.tzinfo is not None:
+                value = value.astimezone(self.zone)
+            return value.date()
+        return value
+
     def _expand(self, year: int) -> dict[date, str]:
         from dateutil.rrule import rrulestr
 
@@ -87,24 +99,42 @@ class IcsHolidays:
         for event in self._cal.walk("VEVENT"):
             name = str(event.get("SUMMARY", "Holiday (calendar file)"))
             start = event.decoded("DTSTART")
-            first = start.date() if isinstance(start, datetime) else start
+            first = self._local_date(start)
             length = 1
-            if "DTEND" in event and not isinstance(start, datetime):
-                length = max(1, (event.decoded("DTEND") - first).days)
+            if not isinstance(start, datetime):
+                if "DTEND" in event:
+                    length = max(1, (event.decoded("DTEND") - first).days)
+                elif "DURATION" in event:
+                    length = max(1, event.decoded("DURATION").days)
             starts = [first]
             if "RRULE" in event:
+                text = event["RRULE"].to_ical()
                 rule = rrulestr(
-                    event["RRULE"].to_ical().decode(),
+                    text.decode() if isinstance(text, bytes) else str(text),
                     dtstart=datetime.combine(first, datetime.min.time()),
+                    ignoretz=True,
                 )
                 window = (datetime(year - 1, 12, 1), datetime(year, 12, 31))
                 starts = [d.date() for d in rule.between(*window, inc=True)]
+            excluded = self._exdates(event)
             for day0 in starts:
+                if day0 in excluded:
+                    continue
                 for k in range(length):
                     day = day0 + timedelta(days=k)
                     if day.year == year:
                         found.setdefault(day, name)
         return found
+
+    def _exdates(self, event: Any) -> set[date]:
+        raw = event.get("EXDATE")
+        if raw is None:
+            return set()
+        out: set[date] = set()
+        for prop in raw if isinstance(raw, list) else [raw]:
+            for value in prop.dts:
+                out.add(self._local_date(value.dt))
+        return out
 
 
 class CombinedHolidays:

@@ -127,7 +127,7 @@ def _holiday_source(spec: PolicySpec, source: Path | None) -> HolidaySource:
         sources.append(PackageHolidays(h.country, h.subdivision, h.observed))
     if h.ics:
         base = source.parent if source else Path.cwd()
-        sources.append(IcsHolidays(base / h.ics))
+        sources.append(IcsHolidays(base / h.ics, zone=spec.calendar.zone))
     return CombinedHolidays(sources)
 
 
