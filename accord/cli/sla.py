@@ -16,7 +16,7 @@ from typing import IO, Any
 
 from accord.sla.clock import at_receipt
 from accord.sla.errors import PolicyError, SlaInputError
-from accord.sla.jsonio import due_json, parse_instant
+from accord.sla.jsonio import due_json, due_line, parse_instant
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -105,8 +105,9 @@ def _each_line(path: str, answer: Any, out: IO[str]) -> int:
     buffered: list[str] = []
     out_write = out.write
 
-    def emit(obj: dict[str, Any]) -> None:
-        buffered.append(json.dumps(obj, ensure_ascii=False))
+    def emit(obj: dict[str, Any] | str) -> None:
+        """Queue one answer: a dict, or a line the answer already encoded."""
+        buffered.append(obj if isinstance(obj, str) else json.dumps(obj, ensure_ascii=False))
         if len(buffered) >= 2048:
             out_write("\n".join(buffered) + "\n")
             buffered.clear()
@@ -142,9 +143,9 @@ def run_due(args: argparse.Namespace) -> int:
                 print(f"accord sla due: --policy: {exc.message}", file=sys.stderr)
                 return 2
 
-        def answer(obj: dict[str, Any]) -> dict[str, Any]:
+        def answer(obj: dict[str, Any]) -> str:
             policy, ev = _due_one(obj, args.policy)
-            return due_json(obj.get("id"), ev, policy.zone)
+            return due_line(obj.get("id"), ev, policy.zone)
 
         return _each_line(args.jsonl, answer, out)
     missing = [f"--{n}" for n in ("policy", "level", "channel", "received") if not getattr(args, n)]

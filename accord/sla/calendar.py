@@ -35,11 +35,12 @@ from bisect import bisect_right as _bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
-import numpy as np
-import numpy.typing as npt
+if TYPE_CHECKING:  # NumPy is imported only by the batch path: it costs 0.1 s at start-up
+    import numpy as np
+    import numpy.typing as npt
 
 from accord.sla.holiday_sources import HolidaySource
 
@@ -355,6 +356,8 @@ class Calendar:
 
     def _arrays(self) -> tuple[npt.NDArray[np.int64], ...]:
         """(ends, cum_before, cum_end, base) as NumPy arrays, built once per compilation."""
+        import numpy as np
+
         if self._np is None:
             _, _, _, _, ends, cum_before, cum_end, base = self._q
             self._np = (
@@ -373,6 +376,8 @@ class Calendar:
         `seconds` is one whole number of seconds for every start, or an array
         of them shaped like `starts_us`. Same algorithm as the scalar `add`.
         """
+        import numpy as np
+
         t = np.asarray(starts_us, dtype=np.int64)
         if t.size == 0:
             return t.copy()
@@ -399,6 +404,8 @@ class Calendar:
 
     def add_many(self, starts: Sequence[datetime], seconds: Sequence[int] | int) -> list[datetime]:
         """Vectorised `add` on datetimes (conversion at the edges only)."""
+        import numpy as np
+
         arr = np.fromiter((to_us(t) for t in starts), dtype=np.int64, count=len(starts))
         secs = np.asarray(seconds, dtype=np.int64)
         return [from_us(int(u)) for u in self.add_many_us(arr, secs)]
@@ -415,6 +422,8 @@ def _search(
     each search with the previous answer), so large batches are searched in
     sorted order and the answers put back in the callers' order.
     """
+    import numpy as np
+
     if keys.size < _SORT_KEYS_FROM:
         return np.searchsorted(sorted_values, keys, side=side)
     flat = keys.ravel()
