@@ -1,8 +1,10 @@
-"""Which instant a service records: the server's clock, or a given past one.
+"""Which instant a service records: the server's clock, or a given one.
 
-Staff with the import permission may give past instants (migrating history
-from another desk); everyone else gets the server's clock, and a given instant
-more than `SKEW` away from it is refused rather than silently replaced.
+Staff with the import permission may give any instant: past ones to migrate
+history from another desk, future ones to rehearse a timeline (a what-if run
+of a contract before its dates arrive). Everyone else gets the server's clock,
+and a given instant more than `SKEW` away from it is refused rather than
+silently replaced.
 """
 
 from __future__ import annotations
@@ -27,10 +29,10 @@ def resolve_instant(actor: Actor, given: datetime | None, now: datetime, field: 
     if given is None:
         return now
     require_aware(given, field)
-    if given > now + SKEW:
-        raise Invalid(field, f"{given.isoformat()} is in the future")
     if actor.can_import:
         return given
+    if given > now + SKEW:
+        raise Invalid(field, f"{given.isoformat()} is in the future")
     if given < now - SKEW:
         raise Forbidden(
             field, "past instants are accepted only from tokens with the import permission"
