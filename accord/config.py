@@ -79,6 +79,16 @@ def _database(env: Mapping[str, str], data_dir: Path) -> dict[str, Any]:
         raise ConfigError("DATABASE_URL", "a PostgreSQL URL needs a database name")
     # Requests are short; the counter and the log rows must be written together.
     db["ATOMIC_REQUESTS"] = False
+    if _ENGINES[engine] == "sqlite":
+        # Several web workers and worker processes share one file: WAL lets readers
+        # run beside a writer, IMMEDIATE transactions take the write lock up front
+        # (so two writers queue on the busy timeout instead of one failing with
+        # "database is locked" when it upgrades a read lock).
+        db["OPTIONS"] = {
+            "timeout": 30,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     return db
 
 
