@@ -11,10 +11,9 @@ from datetime import datetime
 from typing import Any
 
 from accord.accounts.actor import Actor
-from accord.sla import load_policy
 from accord.sla.jsonio import iso
 from accord.tickets.models import NUMBER_PREFIX, Event, Message, Request
-from accord.tickets.targets import targets_json
+from accord.tickets.targets import policy_of, targets_json
 
 # Events a customer may see in the log of their own request.
 CUSTOMER_EVENTS = frozenset(
@@ -46,7 +45,7 @@ def _author(m: Message) -> str | None:
 
 
 def summary(request: Request, actor: Actor, as_of: datetime) -> dict[str, Any]:
-    policy = load_policy(request.policy)
+    policy = policy_of(request)
     zone = policy.zone
     return {
         "number": request.display_number,
@@ -79,7 +78,7 @@ def summary(request: Request, actor: Actor, as_of: datetime) -> dict[str, Any]:
 
 
 def detail(request: Request, actor: Actor, as_of: datetime) -> dict[str, Any]:
-    zone = load_policy(request.policy).zone
+    zone = policy_of(request).zone
     out = summary(request, actor, as_of)
     messages = request.messages.select_related("author_user").prefetch_related("attachments")
     events = request.events.order_by("seq")

@@ -60,6 +60,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     listing = cmds.add_parser("list", help="print the names of the shipped policies")
     listing.set_defaults(handler=run_list)
 
+    from accord.cli.policy_versions import add_commands
+
+    add_commands(cmds)
+
 
 def _iso_date(text: str) -> date:
     try:

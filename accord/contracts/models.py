@@ -171,3 +171,28 @@ class UpdateDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.release} received {self.received_on}"
+
+
+class PolicyVersion(models.Model):
+    """A version of a policy file that requests have run under (semantics 5).
+
+    The text is kept so that a later edit of the shipped file never changes the
+    contract an older request runs under. `digest` is the sha256 of `text`.
+    """
+
+    policy = models.CharField(max_length=50)
+    version = models.CharField(max_length=50)
+    effective = models.DateField()
+    text = models.TextField()
+    digest = models.CharField(max_length=64)
+    recorded = models.DateTimeField()
+    corrected = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "version"], name="policy_version_unique")
+        ]
+        ordering = ["policy", "-effective"]
+
+    def __str__(self) -> str:
+        return f"{self.policy} {self.version}"

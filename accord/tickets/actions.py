@@ -19,13 +19,12 @@ from accord.accounts.actor import Actor
 from accord.accounts.models import Team
 from accord.audit.services import record
 from accord.errors import Conflict, Forbidden, Invalid
-from accord.sla import load_policy
 from accord.tickets import log
 from accord.tickets.intake import as_html, check_level, text
 from accord.tickets.models import Channel, Message, Request, Status
 from accord.tickets.queries import find_request
 from accord.tickets.signals import message_added, request_changed, send_on_commit
-from accord.tickets.targets import store_targets
+from accord.tickets.targets import policy_of, store_targets
 from accord.tickets.workflow import check_transition, is_reopen
 from accord.timing import resolve_instant
 
@@ -215,7 +214,7 @@ def change_level(
     request = find_request(actor, number, for_update=True)
     require_staff(actor)
     require_not_closed(request)
-    check_level(load_policy(request.policy), to, "to")
+    check_level(policy_of(request), to, "to")
     if to == request.level:
         raise Conflict("to", f"the request is already {to}")
     at = resolve_instant(actor, at, now, "at")

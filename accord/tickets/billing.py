@@ -19,12 +19,13 @@ from django.utils import timezone
 from accord.accounts.actor import Actor
 from accord.audit.services import record
 from accord.errors import Invalid
-from accord.sla import Policy, load_policy
+from accord.sla import Policy
 from accord.tickets import log
 from accord.tickets.actions import require_staff
 from accord.tickets.intake import text
 from accord.tickets.models import Expense, Request, Scope, TimeEntry
 from accord.tickets.queries import find_request
+from accord.tickets.targets import policy_of
 from accord.timing import resolve_instant
 
 
@@ -67,7 +68,7 @@ def log_time(
     if not 0 < minutes <= 24 * 60:
         raise Invalid("minutes", "between 1 and 1440")
     at = resolve_instant(actor, at, now, "at")
-    terms = billing_for(request, load_policy(request.policy))
+    terms = billing_for(request, policy_of(request))
     assert actor.user is not None  # staff
     entry = TimeEntry.objects.create(
         request=request,
@@ -105,7 +106,7 @@ def record_expense(
     now = now or timezone.now()
     request = find_request(actor, number, for_update=True)
     require_staff(actor)
-    policy = load_policy(request.policy)
+    policy = policy_of(request)
     rules = policy.spec.on_premises
     rule = next((e for e in rules.expenses if e.kind == kind), None) if rules else None
     if rule is None:
@@ -143,7 +144,7 @@ def record_expense(
 
 def summary(request: Request) -> dict[str, Any]:
     """Billable hours and amounts, and expenses that cannot be invoiced yet (no evidence)."""
-    policy = load_policy(request.policy)
+    policy = policy_of(request)
     rules = policy.spec.on_premises
     needs_evidence = (
         {e.kind for e in rules.expenses if e.needs_written_evidence} if rules else set()

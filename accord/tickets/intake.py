@@ -18,6 +18,7 @@ from django.utils.html import escape, linebreaks
 from accord.accounts.actor import Actor
 from accord.audit.services import record
 from accord.contracts.models import Contact, Organization
+from accord.contracts.policy_versions import version_for_notice
 from accord.errors import DeskError, Invalid
 from accord.sla import Evaluation, Policy, load_policy
 from accord.tickets import log
@@ -118,6 +119,12 @@ def open_request(
         if earlier.organization_id != org.pk:
             raise Invalid("continues", f"{earlier.display_number} belongs to another organisation")
     notice = policy.notice_for(channel, received)
+    # The version in force at notice (semantics 5); an older version may have
+    # another calendar, so notice is taken again under it.
+    policy, version = version_for_notice(org.policy, notice, now)
+    if policy is not load_policy(org.policy):
+        check_level(policy, level)
+        notice = policy.notice_for(channel, received)
     decision = decide(policy, org, who, notice, subject, description, continues=earlier is not None)
     request = Request(
         number=next_number(),
@@ -129,7 +136,7 @@ def open_request(
         level=level,
         initial_level=level,
         policy=policy.id,
-        policy_version=policy.version,
+        policy_version=version,
         subject=subject,
         description=description,
         continues=earlier,

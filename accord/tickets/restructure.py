@@ -18,7 +18,6 @@ from accord.accounts.actor import Actor
 from accord.audit.services import record
 from accord.contracts.models import Organization, PerIncidentAgreement
 from accord.errors import Conflict, Invalid
-from accord.sla import load_policy
 from accord.tickets import log
 from accord.tickets.actions import finish_change, require_not_closed, require_staff
 from accord.tickets.intake import (
@@ -33,6 +32,7 @@ from accord.tickets.numbering import next_number
 from accord.tickets.queries import find_request
 from accord.tickets.scope import decide
 from accord.tickets.signals import request_opened, send_on_commit
+from accord.tickets.targets import policy_of
 from accord.timing import resolve_instant
 
 # capella 2.2: an error caused by the customer's own change; 2.3 lists the other causes.
@@ -64,7 +64,7 @@ def override_scope(
     if decision not in Scope.values:
         raise Invalid("decision", f"expected one of {', '.join(Scope.values)}")
     reason = text(reason, "reason")
-    spec = load_policy(request.policy).spec
+    spec = policy_of(request).spec
     clause, guidance = "agent decision", ""
     if decision == Scope.EXCLUDED:
         found = next((e for e in spec.exclusions if e.id == exclusion), None)
@@ -116,7 +116,7 @@ def accept_per_incident(
     now = now or timezone.now()
     request = find_request(actor, number, for_update=True)
     require_not_closed(request)
-    policy = load_policy(request.policy)
+    policy = policy_of(request)
     rule = next((r for r in policy.spec.entitlement.rules if request.contact.role in r.roles), None)
     billing = next((b for b in policy.spec.billing if "per_incident" in b.applies_to), None)
     if rule is None or rule.basis != "per_incident" or billing is None:
@@ -182,7 +182,7 @@ def split(
     require_not_closed(original)
     if not parts:
         raise Invalid("parts", "give at least one part to split off")
-    policy = load_policy(original.policy)
+    policy = policy_of(original)
     replies = list(original.events.filter(kind="agent_reply").order_by("seq"))
     created: list[Request] = []
     for i, part in enumerate(parts):
@@ -317,7 +317,7 @@ def recheck_awaiting_upgrade(
     )
     for request in waiting:
         decision = decide(
-            load_policy(request.policy),
+            policy_of(request),
             organization,
             request.contact,
             request.notice,

@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from accord.sla import Evaluation, Event, evaluate, load_policy
+from accord.contracts.policy_versions import policy_version
+from accord.sla import Evaluation, Event, Policy, evaluate
 from accord.sla.jsonio import iso, target_to_json
 from accord.tickets.log import ENGINE_EVENT_TYPES
 from accord.tickets.models import Request, Scope, SlaTarget
@@ -31,9 +32,18 @@ def targets_apply(request: Request) -> bool:
     return request.scope == Scope.IN_SCOPE and request.merged_into_id is None
 
 
+def policy_of(request: Request) -> Policy:
+    """The policy version the request runs under (semantics 5)."""
+    return policy_version(request.policy, request.policy_version)
+
+
 def evaluate_request(request: Request, as_of: datetime) -> Evaluation:
     """The engine's evaluation of the request's timeline as of `as_of`."""
-    policy = load_policy(request.policy)
+    return evaluate_with(policy_of(request), request, as_of)
+
+
+def evaluate_with(policy: Policy, request: Request, as_of: datetime) -> Evaluation:
+    """The request's timeline evaluated under a given policy (a version move preview)."""
     return evaluate(
         policy,
         request.initial_level,
@@ -49,7 +59,7 @@ def targets_json(request: Request, as_of: datetime) -> dict[str, Any]:
     if not targets_apply(request):
         return {"first_response": None, "resolution": None}
     ev = evaluate_request(request, as_of)
-    zone = load_policy(request.policy).zone
+    zone = policy_of(request).zone
     return {
         "first_response": target_to_json(ev.first_response, zone),
         "resolution": target_to_json(ev.resolution, zone),
@@ -57,7 +67,7 @@ def targets_json(request: Request, as_of: datetime) -> dict[str, Any]:
 
 
 def notice_json(request: Request) -> str | None:
-    return iso(request.notice, load_policy(request.policy).zone)
+    return iso(request.notice, policy_of(request).zone)
 
 
 def store_targets(request: Request, now: datetime) -> list[SlaTarget]:

@@ -13,8 +13,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from accord.accounts.models import Team
-from accord.sla import load_policy
 from accord.tickets.models import Request, Scope, Status
+from accord.tickets.targets import policy_of
 from accord.tickets.workflow import TRANSITIONS
 
 
@@ -49,7 +49,7 @@ class LevelForm(forms.Form):
 
     def __init__(self, *args: Any, request: Request, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        policy = load_policy(request.policy)
+        policy = policy_of(request)
         to = self.fields["to"]
         assert isinstance(to, forms.ChoiceField)
         to.choices = [(lid, policy.level(lid).label) for lid in policy.level_ids]
@@ -87,7 +87,7 @@ class ScopeForm(forms.Form):
 
     def __init__(self, *args: Any, request: Request, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        spec = load_policy(request.policy).spec
+        spec = policy_of(request).spec
         exclusion = self.fields["exclusion"]
         cause = self.fields["cause"]
         assert isinstance(exclusion, forms.ChoiceField) and isinstance(cause, forms.ChoiceField)

@@ -16,8 +16,8 @@ import nh3
 from django.utils.html import escape, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 
-from accord.sla import load_policy
 from accord.tickets.models import Event, Message, Request
+from accord.tickets.targets import policy_of
 from accord.web.zones import Shown, show
 
 
@@ -45,7 +45,7 @@ class EventView:
 
 
 def level_info(request: Request) -> LevelInfo:
-    policy = load_policy(request.policy)
+    policy = policy_of(request)
     spec = policy.level(request.level)
     return LevelInfo(request.level, spec.label, spec.definition, spec.clause)
 
@@ -91,7 +91,7 @@ def events(request: Request, zone: ZoneInfo, viewer: ZoneInfo | None) -> list[Ev
 
 
 def header(request: Request, zone: ZoneInfo, viewer: ZoneInfo | None) -> dict[str, Any]:
-    policy = load_policy(request.policy)
+    policy = policy_of(request)
     return {
         "received": show(request.received, zone, viewer),
         "notice": show(request.notice, zone, viewer),

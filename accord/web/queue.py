@@ -18,9 +18,9 @@ from django.db.models.functions import Coalesce
 from django.http import QueryDict
 
 from accord.errors import Invalid
-from accord.sla import load_policy
 from accord.sla.policy import shipped_policy_names
 from accord.tickets.models import Request, SlaTarget, Status, TargetState
+from accord.tickets.targets import policy_of
 from accord.web.sla_view import TargetView, target_views
 
 # Still owed by the desk: not yet resolved or closed.
@@ -128,7 +128,7 @@ def rows(qs: QuerySet[Request], now: datetime, viewer: ZoneInfo | None) -> list[
     """The first page of the queue, each request evaluated by the engine as of `now`."""
     out = []
     for request in qs[:PAGE_SIZE]:
-        policy = load_policy(request.policy)
+        policy = policy_of(request)
         label = policy.level(request.level).label if request.level in policy.level_ids else ""
         out.append(Row(request, label, target_views(request, now, viewer)))
     return out

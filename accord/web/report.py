@@ -23,6 +23,7 @@ from accord.errors import Invalid
 from accord.sla import load_policy
 from accord.sla.clock import TargetState as EngineState
 from accord.tickets.models import Request, SlaTarget, TargetKind, TargetState
+from accord.tickets.targets import policy_of
 from accord.web.sla_view import at_risk
 
 PERIODS = (7, 30, 90, 365)
@@ -114,7 +115,7 @@ def _count_at_risk(
     lines: dict[tuple[str, str], Line], running: QuerySet[SlaTarget], now: datetime
 ) -> None:
     for t in running.select_related("request"):
-        policy = load_policy(t.request.policy)
+        policy = policy_of(t.request)
         state = EngineState(
             kind=t.kind,
             state="running",

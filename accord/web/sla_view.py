@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from accord.sla import Policy, load_policy
+from accord.sla import Policy
 from accord.sla.clock import Evaluation, TargetState
 from accord.sla.durations import format_seconds
 from accord.sla.explain import explain_notice, explain_target
 from accord.tickets.models import Request, TargetKind
-from accord.tickets.targets import evaluate_request, targets_apply
+from accord.tickets.targets import evaluate_request, policy_of, targets_apply
 from accord.web.zones import Shown, relative, show
 
 # A running target is at risk when a quarter or less of its time is left,
@@ -76,7 +76,7 @@ def target_views(
     evaluation: Evaluation | None = None,
 ) -> list[TargetView]:
     """First response and resolution, in that order; `state="none"` when none applies."""
-    policy = load_policy(request.policy)
+    policy = policy_of(request)
     zone = policy.zone
     views: list[TargetView] = []
     if not targets_apply(request):
@@ -114,4 +114,4 @@ def target_views(
 
 def notice_explanation(request: Request, now: datetime) -> list[str]:
     """How the notice instant was derived, and whether in-hours targets apply."""
-    return explain_notice(load_policy(request.policy), evaluate_request(request, now))
+    return explain_notice(policy_of(request), evaluate_request(request, now))

@@ -55,9 +55,7 @@ def test_it_rejects_a_bad_request_naming_the_field(
     assert _counter() == counter
 
 
-def test_it_refuses_future_instants_from_a_token_without_the_import_permission(
-    desk, api_as, clock
-):
+def test_it_refuses_future_instants_from_a_token_without_the_import_permission(desk, api_as, clock):
     before = _snapshot()
     body = {**GOOD, "contact": desk.mere.pk, "received": "2027-01-01T00:00:00+00:00"}
     r = api_as(desk.agent_token).post("/requests", body)

@@ -198,3 +198,20 @@ def test_it_sets_a_web_password_from_standard_input(tmp_path):
     )  # fmt: skip
     assert empty.returncode == 1
     assert "--password-stdin" in empty.stderr
+
+
+def test_it_lists_policy_versions_and_previews_moves(tmp_path):
+    assert accord(tmp_path, "migrate").returncode == 0
+    listed = accord(tmp_path, "policy", "versions", "capella")
+    assert listed.returncode == 0, listed.stderr
+    assert "2022  effective 2022-01-01  0 requests (shipped file)" in listed.stdout
+    preview = accord(tmp_path, "policy", "move", "capella", "--to", "2022")
+    assert preview.returncode == 0, preview.stderr
+    assert "no deadline would move" in preview.stdout
+    assert "preview only" in preview.stdout
+    unknown = accord(tmp_path, "policy", "move", "capella", "--to", "1999")
+    assert unknown.returncode == 1
+    assert "--to: no version '1999' of capella on record" in unknown.stderr
+    recomputed = accord(tmp_path, "policy", "recompute", "capella")
+    assert recomputed.returncode == 0, recomputed.stderr
+    assert "recomputed the targets of 0 open requests" in recomputed.stdout

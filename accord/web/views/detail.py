@@ -19,10 +19,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accord.errors import DeskError, NotFound
-from accord.sla import load_policy
 from accord.tickets.models import Request, Status
 from accord.tickets.queries import find_request
-from accord.tickets.targets import evaluate_request, targets_apply
+from accord.tickets.targets import evaluate_request, policy_of, targets_apply
 from accord.web import present
 from accord.web.access import actor_for, staff_required
 from accord.web.actions import ACTIONS, Action, attach_error, make_form, unbound_forms
@@ -57,7 +56,7 @@ def panel_context(
     refusal: str = "",
 ) -> dict[str, Any]:
     """Everything the request panel shows, evaluated as of `now`."""
-    zone = load_policy(req.policy).zone
+    zone = policy_of(req).zone
     viewer = viewer_zone(http)
     ev = evaluate_request(req, now) if targets_apply(req) else None
     all_forms = unbound_forms(req)

@@ -1,0 +1,196 @@
+"""Policy versions: a request runs under the version in force at its notice.
+
+The shipped file (`accord/policies/NAME.toml`) is the current version. Every
+version a request has run under is kept as a `PolicyVersion` row with its text,
+so a later edit of the file never changes an older request's contract
+(semantics page, section 5):
+
+- a *new version* (another `policy.version` in the file) applies to requests
+  whose notice is on or after its `effective` date; an admin may move open
+  requests to it with `move_to_version`, after `preview_move` has listed every
+  deadline that would move;
+- a *correction* (the same version, other text: a newly declared public
+  holiday) replaces the stored text, so it applies at once to every request on
+  that version; `recompute_open` then refreshes their stored target rows. Met
+  and breached verdicts already recorded in the log stay what they were.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+from django.db import transaction
+
+from accord.accounts.actor import Actor
+from accord.contracts.models import PolicyVersion
+from accord.errors import Conflict, Invalid
+from accord.sla import Policy, TargetState, load_policy
+from accord.sla.policy import parse_policy, resolve_policy_path
+
+_COMPILED: dict[str, Policy] = {}  # digest -> compiled policy
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def record_current(name: str, now: datetime) -> PolicyVersion:
+    """The row of the shipped file's version, created or corrected to match the file."""
+    path = resolve_policy_path(name)
+    policy = load_policy(name)
+    text = path.read_text(encoding="utf-8")
+    digest = _digest(text)
+    row = PolicyVersion.objects.filter(policy=policy.id, version=policy.version).first()
+    if row is None:
+        row, _ = PolicyVersion.objects.get_or_create(
+            policy=policy.id,
+            version=policy.version,
+            defaults={
+                "effective": policy.spec.policy.effective,
+                "text": text,
+                "digest": digest,
+                "recorded": now,
+            },
+        )
+    elif row.digest != digest:
+        PolicyVersion.objects.filter(pk=row.pk).update(
+            text=text, digest=digest, effective=policy.spec.policy.effective, corrected=now
+        )
+        row.refresh_from_db()
+    _COMPILED.setdefault(row.digest, policy)
+    return row
+
+
+def compiled(row: PolicyVersion) -> Policy:
+    """The compiled policy of a stored version (cached by digest)."""
+    found = _COMPILED.get(row.digest)
+    if found is None:
+        source = resolve_policy_path(row.policy)  # .ics paths are relative to the shipped file
+        found = _COMPILED[row.digest] = parse_policy(tomllib.loads(row.text), source)
+    return found
+
+
+def policy_version(name: str, version: str) -> Policy:
+    """The policy `name` as it is at `version`.
+
+    The shipped file is authoritative for its own version, so a correction to it
+    applies at once; older versions come from their stored text.
+    """
+    current = load_policy(name)
+    if current.version == version:
+        return current
+    row = PolicyVersion.objects.filter(policy=name, version=version).first()
+    return current if row is None else compiled(row)
+
+
+def version_for_notice(name: str, notice: datetime, now: datetime) -> tuple[Policy, str]:
+    """(policy, version) in force at `notice`: the latest whose effective date has come."""
+    current_row = record_current(name, now)
+    policy = load_policy(name)
+    local_day = notice.astimezone(policy.zone).date()
+    if current_row.effective <= local_day:
+        return policy, current_row.version
+    older = (
+        PolicyVersion.objects.filter(policy=name, effective__lte=local_day)
+        .exclude(pk=current_row.pk)
+        .order_by("-effective")
+        .first()
+    )
+    if older is None:
+        return policy, current_row.version
+    return compiled(older), older.version
+
+
+@dataclass(frozen=True)
+class DeadlineMove:
+    """One target of one request whose due instant a move would change."""
+
+    number: str
+    kind: str
+    before: str
+    after: str
+
+
+def _target_summary(state: TargetState | None, zone: tzinfo) -> str:
+    """ "running 2026-11-26T10:00:00+13:00", shown in the policy's zone."""
+    if state is None:
+        return "no target"
+    due = state.due.astimezone(zone).isoformat() if state.due else "(no due instant)"
+    return f"{state.state} {due}"
+
+
+@transaction.atomic
+def recompute_open(name: str, now: datetime) -> int:
+    """Refresh stored targets of every open request of a policy; returns how many."""
+    from accord.tickets.models import Request, Status
+    from accord.tickets.targets import store_targets
+
+    count = 0
+    requests = Request.objects.filter(policy=name).exclude(status=Status.CLOSED)
+    for request in requests.select_for_update().iterator():
+        store_targets(request, now)
+        count += 1
+    return count
+
+
+def preview_move(name: str, version: str, now: datetime) -> tuple[list[DeadlineMove], list[str]]:
+    """Every deadline that moving open requests of `name` to `version` would move.
+
+    Returns (moves, refusals): a refusal names a request that cannot move (its
+    level does not exist in that version).
+    """
+    from accord.tickets.models import Request, Status
+    from accord.tickets.targets import evaluate_with
+
+    target = policy_version(name, version)
+    moves: list[DeadlineMove] = []
+    refusals: list[str] = []
+    requests = (
+        Request.objects.filter(policy=name)
+        .exclude(status=Status.CLOSED)
+        .exclude(policy_version=version)
+        .order_by("number")
+    )
+    for request in requests:
+        if request.level not in target.level_ids or request.initial_level not in target.level_ids:
+            refusals.append(
+                f"{request.display_number}: level {request.level!r} does not exist in {version}"
+            )
+            continue
+        before = evaluate_with(policy_version(name, request.policy_version), request, now)
+        after = evaluate_with(target, request, now)
+        for kind in ("first_response", "resolution"):
+            old, new = before.targets[kind], after.targets[kind]
+            was, will = _target_summary(old, target.zone), _target_summary(new, target.zone)
+            if was != will:
+                moves.append(DeadlineMove(request.display_number, kind, was, will))
+    return moves, refusals
+
+
+@transaction.atomic
+def move_to_version(actor: Actor, number: str, version: str, now: datetime) -> None:
+    """Move one open request to another version of its policy (after a preview)."""
+    from accord.tickets import log
+    from accord.tickets.actions import finish_change
+    from accord.tickets.models import Request, Status
+    from accord.tickets.queries import find_request
+
+    request = find_request(actor, number)
+    request = Request.objects.select_for_update().get(pk=request.pk)
+    if request.status == Status.CLOSED:
+        raise Conflict("number", f"{request.display_number} is closed")
+    if not PolicyVersion.objects.filter(policy=request.policy, version=version).exists():
+        raise Invalid("version", f"no version {version!r} of {request.policy} on record")
+    target = policy_version(request.policy, version)
+    for level in {request.level, request.initial_level}:
+        if level not in target.level_ids:
+            raise Conflict("version", f"level {level!r} does not exist in {version}")
+    previous = request.policy_version
+    request.policy_version = version
+    log.append(
+        request, "policy_version", at=now, actor=actor, now=now, to=version, previous=previous
+    )
+    finish_change(request, actor, now, "policy_version", to=version, previous=previous)
