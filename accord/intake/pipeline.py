@@ -1,0 +1,400 @@
+"""From stored raw bytes to a request: the one pipeline behind `ingest` and IMAP fetch.
+
+`ingest(raw, origin)` stores the bytes (committed), then `process`es them.
+`process(raw_id)` claims a pending row with a conditional UPDATE (so two
+processes never both handle it), and in one transaction: drops our own mail
+coming back, attaches bounces to the request whose mail failed, routes to a
+support address, resolves the sender, threads the message onto a request
+(or opens one) and stores its attachments. Anything but a temporary database
+failure quarantines the message (raw bytes kept, `accord mail retry ID`
+tries again); a temporary failure (OperationalError, InterfaceError) is
+raised and leaves the row pending for the next attempt.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accord.accounts.actor import Actor
+from accord.audit.services import record
+from accord.contracts.models import Contact
+from accord.errors import DeskError
+from accord.intake.files import link_inline_images, store_attachments
+from accord.intake.identity import mail_config, own_mail
+from accord.intake.mail.loops import Automation, is_automated, is_own_message, strip_accord_headers
+from accord.intake.mail.model import Address, ParsedMessage
+from accord.intake.mail.parse import parse_message
+from accord.intake.models import Participant, RawMessage, SupportAddress
+from accord.intake.route import (
+    recipients,
+    resolve_contact,
+    sender_of,
+    support_address,
+    support_emails,
+)
+from accord.intake.store import Origin, store_raw
+from accord.intake.text import storable
+from accord.intake.thread import Thread, find_thread
+from accord.notify.queue import enqueue, enqueue_notice
+from accord.sla import load_policy
+from accord.tickets import log
+from accord.tickets.actions import post_message
+from accord.tickets.intake import as_html, open_request
+from accord.tickets.models import Channel, Message, Request, Status
+from accord.tickets.queries import find_request
+
+logger = logging.getLogger(__name__)
+
+# The mail gateway acts as the system, and may record the instant a message was
+# stored as its receipt even when processing happens later (a retry).
+MAIL_ACTOR = Actor(can_import=True)
+TEMPORARY = (OperationalError, InterfaceError)
+UNKNOWN_SENDER = "Unknown sender"
+# What processing decides about a raw row (its bytes are never rewritten).
+UPDATED = ["state", "reason", "automated", "address", "request", "ticket_message", "processed_at"]
+State = RawMessage.State
+
+
+class Quarantine(Exception):
+    """The message cannot be processed as it is; keep it for an administrator."""
+
+
+@dataclass
+class Result:
+    raw: RawMessage
+    first_delivery: bool
+
+
+def ingest(raw: bytes, origin: Origin, now: datetime | None = None) -> Result:
+    """Store, then process. Raises only on temporary database failures."""
+    parsed = parse_message(raw)
+    row, created = store_raw(raw, parsed, origin, now)
+    if row.state == State.PENDING:
+        row = process(row.pk, parsed=parsed, now=now)
+    return Result(row, created)
+
+
+def process(
+    raw_id: int, *, parsed: ParsedMessage | None = None, now: datetime | None = None
+) -> RawMessage:
+    """Process a pending raw message once; returns the row as it ends up."""
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            claimed = RawMessage.objects.filter(pk=raw_id, state=State.PENDING).update(
+                attempts=F("attempts") + 1
+            )
+            row = RawMessage.objects.defer("raw").get(pk=raw_id)
+            if not claimed:
+                return row
+            if parsed is None or parsed.sha256 != row.sha256:
+                parsed = parse_message(bytes(row.raw))
+            _handle(row, parsed, now)
+            row.processed_at = now
+            row.save(update_fields=UPDATED)
+            return row
+    except TEMPORARY:
+        raise
+    except Quarantine as exc:
+        reason = str(exc)
+    except DeskError as exc:
+        reason = f"{exc.field}: {exc.message}"
+    except Exception as exc:  # a bug must quarantine one message, not stop the others
+        logger.exception("processing raw message %s failed", raw_id)
+        reason = f"{type(exc).__name__}: {exc}"
+    RawMessage.objects.filter(pk=raw_id, state=State.PENDING).update(
+        state=State.QUARANTINED, reason=reason[:2000], processed_at=now
+    )
+    return RawMessage.objects.defer("raw").get(pk=raw_id)
+
+
+def retry(raw_id: int, now: datetime | None = None) -> RawMessage:
+    """Put a quarantined message back to pending and process it again."""
+    RawMessage.objects.filter(pk=raw_id, state=State.QUARANTINED).update(
+        state=State.PENDING, reason=""
+    )
+    return process(raw_id, now=now)
+
+
+def _handle(row: RawMessage, parsed: ParsedMessage, now: datetime) -> None:
+    parsed = storable(strip_accord_headers(parsed))
+    if parsed.quarantined:
+        raise Quarantine(f"unparseable: {parsed.quarantine_reason}")
+    if is_own_message(parsed, own_mail()):
+        row.state, row.reason = State.IGNORED, "our own mail came back"
+        return
+    automation = is_automated(parsed)
+    row.automated = automation.automated
+    if parsed.bounce is not None and _attach_bounce(row, parsed, now):
+        row.state = State.PROCESSED
+        return
+    # Mail without any sender still becomes a request (retrying could not fix it).
+    who = sender_of(parsed) or Address(name=UNKNOWN_SENDER, email="")
+    if who.email and who.email in support_emails():
+        row.state, row.reason = State.IGNORED, f"sent from our support address {who.email}"
+        return
+    address = support_address(parsed, row.mailbox)
+    if address is None:
+        raise Quarantine("no support address is configured (add one in the admin, then retry)")
+    row.address = address
+    thread = find_thread(parsed, who.email) if who.email else Thread(None, "")
+    # A person writing to a closed request starts a continuation; automated mail about
+    # it (an out-of-office reply) is only kept on it.
+    opened = thread.request is None or (
+        thread.request.status == Status.CLOSED and not automation.automated
+    )
+    if thread.request is not None and not opened:
+        request = thread.request
+        message = _append(request, row, parsed, who, automation, now)
+    else:
+        request, message = _open(row, parsed, who, address, automation, thread, now)
+    row.request, row.ticket_message, row.state = request, message, State.PROCESSED
+    row.save(update_fields=UPDATED)
+    _attachments(request, message, row, parsed, who, automation, now)
+    _participants(request, parsed, who)
+    if opened:
+        # The acknowledgement's outbox row commits with the request (the on-commit
+        # receiver then finds it; the worker's sweep covers any other path).
+        acks = Message.objects.filter(
+            request=request, direction=Message.Direction.OUTBOUND, automated=True
+        )
+        for ack in acks:
+            ack.request = request
+            enqueue(ack, now)
+
+
+def _no_text(parsed: ParsedMessage) -> str:
+    names = ", ".join(a.filename for a in parsed.attachments)
+    return f"[a message without text{': ' + names if names else ''}]"
+
+
+def _level_for(address: SupportAddress, contact: Contact) -> str:
+    policy = contact.organization.policy
+    if policy == address.policy:
+        return address.level
+    other = SupportAddress.objects.filter(policy=policy).order_by("-is_default", "id").first()
+    return other.level if other is not None else load_policy(policy).level_ids[-1]
+
+
+def _open(
+    row: RawMessage,
+    parsed: ParsedMessage,
+    who: Address,
+    address: SupportAddress,
+    automation: Automation,
+    thread: Thread,
+    now: datetime,
+) -> tuple[Request, Message]:
+    sender = resolve_contact(who, address.policy, MAIL_ACTOR, now)
+    description = parsed.text.strip() or _no_text(parsed)
+    continues = thread.request.number if thread.request is not None else None
+    request = open_request(
+        MAIL_ACTOR,
+        contact=sender.contact.pk,
+        channel=Channel.EMAIL,
+        level=_level_for(address, sender.contact),
+        subject=(parsed.subject.strip() or "(no subject)")[:200],
+        description=description,
+        received=row.received_at,
+        continues=str(continues) if continues is not None else None,
+        now=now,
+    )
+    message = Message.objects.create(
+        request=request,
+        direction=Message.Direction.INBOUND,
+        public=True,
+        automated=automation.automated,
+        channel=Channel.EMAIL,
+        author_contact=sender.contact,
+        body_text=description,
+        body_html=parsed.html_sanitized or as_html(description),
+        at=row.received_at,
+    )
+    flags = list(sender.flags)
+    for other in thread.mentioned:
+        flags.append(
+            {
+                "code": "mentions_request",
+                "message": f"the mail refers to {other.display_number}, but {who.email} takes "
+                "no part in it: a new request was opened; merge them if they belong together",
+                "clause": "Accord practice",
+            }
+        )
+    if automation.automated:
+        flags.append(
+            {
+                "code": "automated_mail",
+                "message": "opened by automated mail (" + ", ".join(automation.reasons) + "); "
+                "no acknowledgement was sent",
+                "clause": "RFC 3834",
+            }
+        )
+    _add_flags(request, flags)
+    if address.team_id is not None and request.team_id is None:
+        Request.objects.filter(pk=request.pk).update(team_id=address.team_id)
+    record(MAIL_ACTOR, "request.mail_intake", request, now, raw=row.pk, address=address.email)
+    return request, message
+
+
+def _append(
+    request: Request,
+    row: RawMessage,
+    parsed: ParsedMessage,
+    who: Address,
+    automation: Automation,
+    now: datetime,
+) -> Message:
+    body = parsed.new_text.strip() or parsed.text.strip() or _no_text(parsed)
+    if automation.automated:
+        # Stored for the agent, never answered, and no effect on the clocks.
+        locked = find_request(MAIL_ACTOR, request.number, for_update=True)
+        message = Message.objects.create(
+            request=locked,
+            direction=Message.Direction.INBOUND,
+            public=False,
+            automated=True,
+            channel=Channel.EMAIL,
+            body_text=parsed.text.strip() or body,
+            body_html=parsed.html_sanitized or as_html(parsed.text.strip() or body),
+            at=now,
+        )
+        log.append(
+            locked,
+            "automated_mail",
+            at=now,
+            actor=MAIL_ACTOR,
+            now=now,
+            message=message,
+            reasons=list(automation.reasons),
+        )
+        return message
+    author = (
+        Contact.objects.filter(organization_id=request.organization_id, email__iexact=who.email)
+        .order_by("id")
+        .first()
+        or request.contact
+    )
+    post_message(Actor(contact=author), request.number, body=body, channel=Channel.EMAIL, now=now)
+    message = Message.objects.filter(request=request, direction=Message.Direction.INBOUND).latest(
+        "id"
+    )
+    if parsed.html_sanitized:
+        message.body_html = parsed.html_sanitized
+        message.save(update_fields=["body_html"])
+    return message
+
+
+def _attachments(
+    request: Request,
+    message: Message,
+    row: RawMessage,
+    parsed: ParsedMessage,
+    who: Address,
+    automation: Automation,
+    now: datetime,
+) -> None:
+    cfg = mail_config()
+    stored, skipped = store_attachments(message, parsed, cfg)
+    if stored and message.body_html:
+        linked = link_inline_images(message.body_html, parsed, stored)
+        if linked != message.body_html:
+            message.body_html = linked
+            message.save(update_fields=["body_html"])
+    if not skipped:
+        return
+    listing = ", ".join(f"{s.filename} ({s.size} bytes)" for s in skipped)
+    _add_flags(
+        Request.objects.get(pk=request.pk),
+        [
+            {
+                "code": "oversize_attachment",
+                "message": f"not extracted (over the size limit), kept in raw message "
+                f"{row.pk}: {listing}",
+                "clause": "Accord practice",
+            }
+        ],
+    )
+    if who.email and not automation.automated:
+        enqueue_notice(
+            request,
+            key=f"oversize:{row.pk}",
+            to=who.email,
+            template="oversize",
+            context={
+                "skipped": skipped,
+                "limit": cfg.attachment_max_bytes,
+                "message_limit": cfg.message_max_bytes,
+            },
+            now=now,
+        )
+
+
+def _add_flags(request: Request, flags: list[dict[str, str]]) -> None:
+    if not flags:
+        return
+    current = list(Request.objects.values_list("flags", flat=True).get(pk=request.pk) or [])
+    Request.objects.filter(pk=request.pk).update(flags=current + flags)
+    request.flags = current + flags
+
+
+def _participants(request: Request, parsed: ParsedMessage, who: Address) -> None:
+    ours = support_emails()
+    emails = [who.email] + [a.email for a in parsed.cc] + [a.email for a in parsed.to]
+    wanted = [e for e in dict.fromkeys(emails) if e and e not in ours]
+    Participant.objects.bulk_create(
+        [Participant(request=request, email=e[:254]) for e in wanted], ignore_conflicts=True
+    )
+
+
+def _attach_bounce(row: RawMessage, parsed: ParsedMessage, now: datetime) -> bool:
+    """A delivery report about our mail: mark the outbox row, tell the agent. False: not ours."""
+    from accord.notify.models import Outbox
+
+    bounce = parsed.bounce
+    assert bounce is not None
+    failed = (
+        Outbox.objects.filter(message_id=bounce.original_message_id).first()
+        if bounce.original_message_id
+        else None
+    )
+    if failed is None:
+        return False
+    who = ", ".join(bounce.recipients) or failed.to_email
+    summary = " ".join(
+        x for x in (bounce.action or "failed", bounce.status or "", bounce.diagnostic or "") if x
+    )
+    if bounce.action in (None, "failed"):
+        Outbox.objects.filter(pk=failed.pk).update(
+            state=Outbox.State.BOUNCED, reason=f"{who}: {summary}"[:2000]
+        )
+    request = find_request(MAIL_ACTOR, failed.request.number, for_update=True)
+    text = f"Our mail to {who} ({failed.get_kind_display().lower()}) bounced: {summary}"
+    message = Message.objects.create(
+        request=request,
+        direction=Message.Direction.INBOUND,
+        public=False,
+        automated=True,
+        channel=Channel.EMAIL,
+        body_text=f"{text}\n\n{parsed.text.strip()}",
+        body_html=as_html(f"{text}\n\n{parsed.text.strip()}"),
+        at=now,
+    )
+    log.append(request, "bounce", at=now, actor=MAIL_ACTOR, now=now, message=message, to=who[:50])
+    store_attachments(message, parsed, mail_config())
+    _add_flags(request, [{"code": "bounce", "message": text, "clause": "RFC 3464"}])
+    row.request, row.ticket_message = request, message
+    return True
+
+
+def store_callback(raw: bytes, mailbox: str, folder: str, uidvalidity: int, uid: int) -> None:
+    """The IMAP fetcher's `store`: returns once the message is committed (and processed)."""
+    ingest(raw, Origin("imap", mailbox, folder, uidvalidity, uid))
+
+
+__all__ = ["MAIL_ACTOR", "Result", "ingest", "process", "recipients", "retry", "store_callback"]

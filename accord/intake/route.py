@@ -1,0 +1,161 @@
+"""Routing inbound mail: which support address it came to, and who sent it.
+
+`support_address` looks at the recipients (To, Cc, Delivered-To, X-Original-To)
+for a configured address, then the IMAP source's address, then the default
+one; `None` only when no address is configured at all (the message is then
+quarantined, never dropped, and can be retried once one exists).
+
+`resolve_contact` finds the sender among the contacts; an unknown sender gets
+an unverified contact in the policy's holding organisation, which has no
+entitlement, so the request is `not_entitled` until an agent links it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+
+from accord.accounts.actor import Actor
+from accord.audit.services import record
+from accord.contracts.models import Contact, ContactRole, Hosting, Organization
+from accord.intake.mail.model import Address, ParsedMessage
+from accord.intake.models import HoldingOrganization, ImapSource, SupportAddress, UnverifiedContact
+
+
+def recipients(parsed: ParsedMessage) -> list[str]:
+    """Every address the message was delivered to, envelope headers first."""
+    found: list[str] = []
+    for name in ("Delivered-To", "X-Original-To", "Envelope-To"):
+        for value in parsed.header_all(name):
+            found.extend(v.strip().strip("<>").lower() for v in value.split(",") if "@" in v)
+    found.extend(a.email for a in parsed.to)
+    found.extend(a.email for a in parsed.cc)
+    return list(dict.fromkeys(found))
+
+
+def support_emails() -> set[str]:
+    return set(SupportAddress.objects.values_list("email", flat=True))
+
+
+def support_address(parsed: ParsedMessage, mailbox: str = "") -> SupportAddress | None:
+    addresses = {a.email: a for a in SupportAddress.objects.all()}
+    for rcpt in recipients(parsed):
+        if rcpt in addresses:
+            return addresses[rcpt]
+    if mailbox:
+        source = ImapSource.objects.filter(name=mailbox).select_related("address").first()
+        if source is not None and source.address is not None:
+            return source.address
+    return next((a for a in addresses.values() if a.is_default), None)
+
+
+def sender_of(parsed: ParsedMessage) -> Address | None:
+    """Who wrote the message: From, else Sender."""
+    return parsed.from_addr or parsed.sender
+
+
+def holding_organization(policy: str, now: datetime) -> Organization:
+    found = HoldingOrganization.objects.filter(policy=policy).select_related("organization").first()
+    if found is not None:
+        return found.organization
+    try:
+        with transaction.atomic():
+            org = Organization.objects.create(
+                name=f"Unverified senders ({policy})",
+                policy=policy,
+                hosting=Hosting.HOSTED,
+                created=now,
+            )
+            HoldingOrganization.objects.create(policy=policy, organization=org)
+            return org
+    except IntegrityError:  # another process created it first
+        return (
+            HoldingOrganization.objects.select_related("organization")
+            .get(policy=policy)
+            .organization
+        )
+
+
+def holding_organization_ids() -> set[int]:
+    return set(HoldingOrganization.objects.values_list("organization_id", flat=True))
+
+
+@dataclass
+class Sender:
+    contact: Contact
+    unverified: bool
+    flags: list[dict[str, str]] = field(default_factory=list)
+
+
+def resolve_contact(who: Address, policy: str, actor: Actor, now: datetime) -> Sender:
+    """The contact for this address, preferring organisations under `policy`."""
+    if not who.email:
+        return _unknown(who, policy, now)
+    holding = holding_organization_ids()
+    known = list(
+        Contact.objects.filter(email__iexact=who.email)
+        .select_related("organization")
+        .order_by("id")
+    )
+    real = [c for c in known if c.organization_id not in holding]
+    if real:
+        ranked = sorted(real, key=lambda c: (c.organization.policy != policy, c.pk))
+        chosen = ranked[0]
+        flags = []
+        if len(real) > 1:
+            others = ", ".join(c.organization.name for c in ranked[1:])
+            flags.append(
+                {
+                    "code": "sender_ambiguous",
+                    "message": f"{who.email} is also a contact of {others}; "
+                    f"the request went to {chosen.organization.name}",
+                    "clause": "Accord practice",
+                }
+            )
+        return Sender(chosen, False, flags)
+    org = holding_organization(policy, now)
+    existing = next((c for c in known if c.organization_id == org.pk), None)
+    if existing is not None:
+        return Sender(existing, True, [_unverified_flag(who.email)])
+    try:
+        with transaction.atomic():
+            contact = Contact.objects.create(
+                organization=org,
+                name=(who.name or who.email)[:200],
+                email=who.email,
+                role=ContactRole.ADMINISTRATOR,
+                created=now,
+            )
+            UnverifiedContact.objects.create(contact=contact, created=now)
+            record(actor, "contact.create_unverified", contact, now, email=who.email)
+    except IntegrityError:
+        contact = Contact.objects.get(organization=org, email=who.email)
+    return Sender(contact, True, [_unverified_flag(who.email)])
+
+
+def _unknown(who: Address, policy: str, now: datetime) -> Sender:
+    """The one contact per policy for mail that names no sender at all."""
+    org = holding_organization(policy, now)
+    contact = Contact.objects.filter(organization=org, email="", name=who.name).first()
+    if contact is None:
+        contact = Contact.objects.create(
+            organization=org, name=who.name, email="", role=ContactRole.ADMINISTRATOR, created=now
+        )
+        UnverifiedContact.objects.create(contact=contact, created=now)
+    flag = {
+        "code": "no_sender",
+        "message": "the mail names no sender (no From or Sender): find out who wrote it",
+        "clause": "Accord practice",
+    }
+    return Sender(contact, True, [flag])
+
+
+def _unverified_flag(email: str) -> dict[str, str]:
+    return {
+        "code": "unverified_sender",
+        "message": f"{email} is not a known contact: link it to its organisation, "
+        "then override the scope",
+        "clause": "Accord practice",
+    }

@@ -1,0 +1,116 @@
+"""Linking an unknown sender to the organisation they belong to.
+
+Mail from an unknown address opens requests for an unverified contact in the
+policy's holding organisation (not entitled). `link_sender` is the agent's
+answer once they know who wrote: the contact joins the organisation (or, if
+the organisation already has a contact with that address, its requests move
+to that contact), and every request of theirs that is not closed moves with
+it and has its scope decided again, as at receipt: if it is now in scope,
+its targets apply from the original notice (semantics 4), as after a scope
+override. All in one transaction, with the event log and the audit trail.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from accord.accounts.actor import Actor
+from accord.audit.services import record
+from accord.contracts.models import Contact, Organization
+from accord.errors import Conflict, Forbidden, Invalid
+from accord.intake.models import HoldingOrganization, Participant, UnverifiedContact
+from accord.tickets import log
+from accord.tickets.actions import finish_change
+from accord.tickets.intake import apply_decision, attach_agreement
+from accord.tickets.models import Message, Request, Status
+from accord.tickets.scope import decide
+from accord.tickets.targets import policy_of
+
+# Flags that described the sender as unknown; they no longer apply once linked.
+SENDER_FLAGS = frozenset({"unverified_sender", "no_sender"})
+
+
+@transaction.atomic
+def link_sender(
+    actor: Actor, *, contact: int, organization: int, now: datetime | None = None
+) -> list[Request]:
+    """Link an unverified contact to `organization`; returns the requests decided again."""
+    now = now or timezone.now()
+    if not actor.is_staff:
+        raise Forbidden("token", "only staff may link a sender")
+    found = Contact.objects.select_for_update().filter(pk=contact).first()
+    if found is None or not UnverifiedContact.objects.filter(contact=found).exists():
+        raise Invalid("contact", f"no unverified contact {contact}")
+    org = Organization.objects.filter(pk=organization).first()
+    if org is None or HoldingOrganization.objects.filter(organization=org).exists():
+        raise Invalid("organization", f"no customer organisation {organization}")
+    open_requests = list(
+        Request.objects.select_for_update(of=("self",))
+        .filter(contact=found)
+        .exclude(status=Status.CLOSED)
+        .order_by("number")
+    )
+    for request in open_requests:
+        if request.policy != org.policy:
+            raise Conflict(
+                "organization",
+                f"{request.display_number} runs under {request.policy}, {org.name} under "
+                f"{org.policy}: open a new request under {org.policy} instead",
+            )
+    holding = found.organization
+    existing = (
+        Contact.objects.filter(organization=org, email__iexact=found.email).first()
+        if found.email
+        else None
+    )
+    target = existing or found
+    if existing is None:
+        found.organization = org
+        found.save(update_fields=["organization"])
+    UnverifiedContact.objects.filter(contact=found).delete()
+    record(actor, "contact.link", target, now, email=found.email, organization=org.pk)
+    decided = [_move(actor, request, org, target, now) for request in open_requests]
+    # Closed requests keep their decision but follow the contact.
+    Request.objects.filter(contact=found, organization=holding).update(
+        contact=target, organization=org
+    )
+    if existing is not None:
+        Message.objects.filter(author_contact=found).update(author_contact=existing)
+    return decided
+
+
+def _move(
+    actor: Actor, request: Request, org: Organization, contact: Contact, now: datetime
+) -> Request:
+    request.organization, request.contact = org, contact
+    decision = decide(
+        policy_of(request),
+        org,
+        contact,
+        request.notice,
+        request.subject,
+        request.description,
+        continues=request.continues_id is not None,
+        request_id=request.pk,
+    )
+    apply_decision(request, decision)
+    request.flags = [f for f in request.flags if f.get("code") not in SENDER_FLAGS]
+    request.save()
+    attach_agreement(request, decision)
+    if contact.email:
+        Participant.objects.get_or_create(request=request, email=contact.email.lower())
+    log.append(
+        request,
+        "scope",
+        at=now,
+        actor=actor,
+        now=now,
+        to=decision.decision,
+        reason=decision.reason,
+        clause=decision.clause,
+        linked_to=org.pk,
+    )
+    return finish_change(request, actor, now, "request.link_sender", organization=org.pk)

@@ -1,0 +1,1 @@
+"""Outbound notifications: every mail the desk sends goes through an `Outbox` row."""

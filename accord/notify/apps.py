@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class NotifyConfig(AppConfig):
+    """Outbox, transports and templates; connects to the desk's on-commit signals."""
+
+    name = "accord.notify"
+    label = "notify"
+    verbose_name = "Outbound notifications"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from accord.notify import receivers
+
+        receivers.connect()

@@ -1,0 +1,46 @@
+"""Connecting the outbox to the desk's on-commit signals (accord.tickets.signals).
+
+The receivers run after the service's transaction committed. A failure here
+must not break the service that already committed, so it is logged and left
+to the worker's sweep, which creates any missing row later.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from accord.tickets import signals
+
+logger = logging.getLogger(__name__)
+
+
+def on_request_opened(sender: Any, request_id: int, **kwargs: Any) -> None:
+    from accord.notify.queue import enqueue_message
+    from accord.tickets.models import Message
+
+    try:
+        missing = Message.objects.filter(
+            request_id=request_id,
+            direction=Message.Direction.OUTBOUND,
+            automated=True,
+            outbox__isnull=True,
+        )
+        for message_id in missing.values_list("pk", flat=True):
+            enqueue_message(message_id)
+    except Exception:
+        logger.exception("could not queue the acknowledgement of request %s", request_id)
+
+
+def on_message_added(sender: Any, message_id: int, **kwargs: Any) -> None:
+    from accord.notify.queue import enqueue_message
+
+    try:
+        enqueue_message(message_id)
+    except Exception:
+        logger.exception("could not queue mail for message %s", message_id)
+
+
+def connect() -> None:
+    signals.request_opened.connect(on_request_opened, dispatch_uid="notify.request_opened")
+    signals.message_added.connect(on_message_added, dispatch_uid="notify.message_added")

@@ -1,0 +1,1 @@
+"""The background worker: outbox, IMAP fetch, pending mail, SLA breaches, sweeps."""

@@ -1,0 +1,88 @@
+"""The worker loop: run every task, sleep when there is nothing due, repeat.
+
+`run(until_idle=True)` repeats passes until one finds nothing to do, then
+returns: for tests and cron. In that mode every enabled IMAP source is polled
+once (whatever its schedule) and pending mail is processed without a grace
+period. A task that fails (database briefly unavailable, a server down) is
+logged and tried again on the next pass; it never stops the others.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db import close_old_connections
+
+from accord.notify.transport import Transport, default_transport
+from accord.worker import tasks
+
+logger = logging.getLogger(__name__)
+MAX_IDLE_PASSES = 1000
+
+
+@dataclass
+class Totals:
+    sent: int = 0
+    fetched: int = 0
+    processed: int = 0
+    breaches: int = 0
+    swept: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = (
+            f"outbox handled {self.sent}, fetched {self.fetched}, pending processed "
+            f"{self.processed}, targets updated {self.breaches}, queued by sweep {self.swept}"
+        )
+        return text + (f", {len(self.errors)} errors" if self.errors else "")
+
+
+def _step(totals: Totals, name: str, task: Callable[[], int]) -> int:
+    try:
+        done = task()
+    except Exception as exc:
+        logger.exception("worker task %s failed", name)
+        totals.errors.append(f"{name}: {type(exc).__name__}: {exc}")
+        return 0
+    setattr(totals, name, getattr(totals, name) + done)
+    return done
+
+
+def one_pass(totals: Totals, transport: Transport | None, *, first: bool, until_idle: bool) -> int:
+    grace = timedelta(0) if until_idle else tasks.PENDING_GRACE
+    work = 0
+    work += _step(totals, "swept", tasks.sweep_outbox)
+    if first or not until_idle:
+        work += _step(totals, "fetched", lambda: tasks.fetch_imap(force=until_idle))
+    work += _step(totals, "processed", lambda: tasks.process_pending_mail(grace=grace))
+    work += _step(totals, "breaches", tasks.mark_breaches)
+    work += _step(totals, "sent", lambda: tasks.send_outbox(transport))
+    return work
+
+
+def run(
+    *,
+    until_idle: bool = False,
+    interval: float = 5.0,
+    transport: Transport | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> Totals:
+    """Run passes; with `until_idle`, return once a pass found nothing to do."""
+    transport = transport if transport is not None else default_transport()
+    if transport is None:
+        logger.warning("ACCORD_SMTP_URL is not set: outbound mail stays queued")
+    totals = Totals()
+    passes = 0
+    while not should_stop():
+        close_old_connections()
+        work = one_pass(totals, transport, first=passes == 0, until_idle=until_idle)
+        passes += 1
+        if until_idle and (work == 0 or passes >= MAX_IDLE_PASSES):
+            break
+        if not until_idle and work == 0:
+            time.sleep(interval)
+    return totals
