@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.urls import reverse
+
 from accord.accounts.actor import Actor
 from accord.sla.jsonio import iso
 from accord.tickets.models import NUMBER_PREFIX, Event, Message, Request
@@ -98,13 +100,33 @@ def detail(request: Request, actor: Actor, as_of: datetime) -> dict[str, Any]:
             "body_html": m.body_html,
             "at": iso(m.at, zone),
             "attachments": [
-                {"filename": a.filename, "size": a.size, "content_type": a.content_type}
+                {
+                    "filename": a.filename,
+                    "size": a.size,
+                    "content_type": a.content_type,
+                    "url": reverse("attachment", args=[a.pk]),
+                }
                 for a in m.attachments.all()
             ],
         }
         for m in messages
     ]
     out["events"] = [_event(e, zone) for e in events]
+    if not actor.is_customer:  # delivery details are the desk's business
+        out["outbox"] = [
+            {
+                "id": o.pk,
+                "kind": o.kind,
+                "to": o.to_email,
+                "subject": o.subject,
+                "state": o.state,
+                "attempts": o.attempts,
+                "reason": o.reason,
+                "created": iso(o.created, zone),
+                "sent_at": iso(o.sent_at, zone),
+            }
+            for o in request.outbox.order_by("created", "id")
+        ]
     return out
 
 

@@ -223,6 +223,7 @@ class AttachmentOut(Schema):
     filename: str
     size: int
     content_type: str
+    url: str
 
 
 class MessageOut(Schema):
@@ -269,10 +270,23 @@ class RequestOut(Schema):
     continues: str | None
 
 
+class OutboxOut(Schema):
+    id: int
+    kind: str
+    to: str
+    subject: str
+    state: str
+    attempts: int
+    reason: str
+    created: str
+    sent_at: str | None
+
+
 class RequestDetailOut(RequestOut):
     description: str
     messages: list[MessageOut]
     events: list[EventOut]
+    outbox: list[OutboxOut] = []
 
 
 class RequestPage(Schema):

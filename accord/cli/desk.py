@@ -68,6 +68,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     web.add_argument("--workers", type=int, default=2)
     web.set_defaults(handler=_guarded(run_web))
 
+    from accord.cli.worker import add_arguments, run_worker
+
+    worker = what.add_parser(
+        "worker", help="background worker: outbox, IMAP, pending mail, SLA breaches"
+    )
+    add_arguments(worker)
+    worker.set_defaults(handler=run_worker)
+
     migrate = sub.add_parser("migrate", help="create or upgrade the database schema")
     migrate.set_defaults(handler=_guarded(run_migrate))
 

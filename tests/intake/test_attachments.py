@@ -96,3 +96,19 @@ def test_it_lists_attachments_on_the_message_in_the_api(mail_desk: Any) -> None:
     inbound = [m for m in body["messages"] if m["direction"] == "inbound"]
     assert inbound[0]["attachments"][0]["filename"] == "report.pdf"
     assert inbound[0]["attachments"][0]["size"] == len(PDF)
+
+
+def test_it_lists_attachment_urls_and_the_outbox_in_the_request_detail(mail_desk: Any) -> None:
+    request = deliver(with_attachments(("report.pdf", "application/pdf", PDF))).raw.request
+    path = f"/api/v1/requests/{request.display_number}"
+    staff = get(path, mail_desk.agent_token).json()
+    (message,) = [m for m in staff["messages"] if m["direction"] == "inbound"]
+    (attachment,) = message["attachments"]
+    assert attachment["url"] == f"/api/v1/attachments/{Attachment.objects.get().pk}"
+    assert get(attachment["url"], mail_desk.agent_token).status_code == 200
+    assert [o["kind"] for o in staff["outbox"]] == [
+        o.kind for o in Outbox.objects.filter(request=request)
+    ]
+    assert staff["outbox"] and staff["outbox"][0]["state"] == "queued"
+    customer = get(path, mail_desk.mere_token).json()
+    assert "outbox" not in customer or customer["outbox"] == []

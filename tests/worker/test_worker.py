@@ -49,7 +49,7 @@ def test_it_sends_everything_pending_and_exits_with_until_idle(
     assert cli_desk.rows("SELECT count(*) FROM notify_outbox WHERE state='queued'") == [(3,)]
     env = {**cli_desk.env, "ACCORD_SMTP_URL": f"smtp://{smtp_server.host}:{smtp_server.port}"}
     worker = subprocess.run(
-        [PYTHON, "-m", "accord.cli.worker", "--until-idle"],
+        [PYTHON, "-m", "accord", "run", "worker", "--until-idle"],
         env=env,
         cwd=REPO,
         capture_output=True,
