@@ -16,7 +16,7 @@ from typing import IO, Any
 
 from accord.sla.clock import at_receipt
 from accord.sla.errors import PolicyError, SlaInputError
-from accord.sla.jsonio import due_json, due_line, parse_instant
+from accord.sla.jsonio import NO_ID, due_json, due_line, parse_instant
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -163,7 +163,7 @@ def run_due(args: argparse.Namespace) -> int:
     if args.explain:
         out.write("\n".join(explain(policy, ev)) + "\n")
     else:
-        _emit(out, due_json(None, ev, policy.zone))
+        _emit(out, due_json(NO_ID, ev, policy.zone))
     return 0
 
 

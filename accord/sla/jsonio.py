@@ -57,9 +57,16 @@ def due_target_json(state: TargetState | None, zone: tzinfo) -> dict[str, Any] |
     }
 
 
+NO_ID = object()  # single-request mode: the answer has no "id" key at all
+
+
 def due_json(request_id: Any, ev: Evaluation, zone: tzinfo) -> dict[str, Any]:
-    """One line of `accord sla due` output."""
-    out: dict[str, Any] = {} if request_id is None else {"id": request_id}
+    """One answer of `accord sla due`.
+
+    `request_id` is the input line's id (None, shown as null, when the line had
+    none); `NO_ID` leaves the key out, for the single-request form.
+    """
+    out: dict[str, Any] = {} if request_id is NO_ID else {"id": request_id}
     out.update(
         policy=ev.policy,
         level=ev.level,
@@ -87,7 +94,7 @@ def due_line(request_id: Any, ev: Evaluation, zone: tzinfo) -> str:
     identifier the engine validated, an ISO instant, a boolean or an integer, so
     only the id needs JSON escaping. A test holds the two forms equal.
     """
-    head = "{" if request_id is None else f'{{"id": {json.dumps(request_id, ensure_ascii=False)}, '
+    head = "{" if request_id is NO_ID else f'{{"id": {json.dumps(request_id, ensure_ascii=False)}, '
     received = ev.received.astimezone(zone).isoformat()
     notice = received if ev.notice == ev.received else ev.notice.astimezone(zone).isoformat()
     return (

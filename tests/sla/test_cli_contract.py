@@ -131,3 +131,12 @@ def test_it_rejects_bad_events_naming_the_field(events: list[dict[str, str]], fi
     assert first["id"] == "bad"
     assert first["error"].startswith(field + ":")
     assert second["id"] == "ok" and "error" not in second
+
+
+def test_it_answers_a_line_without_an_id_with_a_null_id() -> None:
+    stdin = jsonl({"level": "low", "channel": "api", "received": "2026-11-23T10:00:00+13:00"})
+    proc = accord("sla", "due", "--policy", "capella", "--jsonl", "-", stdin=stdin)
+    assert proc.returncode == 0, proc.stderr
+    (answer,) = (json.loads(line) for line in proc.stdout.splitlines())
+    assert answer["id"] is None
+    assert answer["first_response"]["due"] == "2026-11-27T14:00:00+13:00"
