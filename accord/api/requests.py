@@ -182,3 +182,26 @@ def merge(request: HttpRequest, number: str, payload: MergeIn):
     actor = actor_of(request)
     survivor = restructure.merge(actor, number, into=payload.into)
     return _detail(actor, survivor.number)
+
+
+class ExplainOut(Schema):
+    number: str
+    lines: list[str]
+
+
+@router.get("/requests/{number}/explain", response={200: ExplainOut, **ERRORS})
+def explain(request: HttpRequest, number: str):
+    """Every step from receipt to each due instant, with the clauses, as of now."""
+    from accord.sla.explain import explain as explain_lines
+    from accord.tickets.targets import evaluate_request, policy_of, targets_apply
+
+    found = find_request(actor_of(request), number)
+    policy = policy_of(found)
+    ev = evaluate_request(found, timezone.now())
+    lines = explain_lines(policy, ev)
+    if not targets_apply(found):
+        lines = lines[:1] + [
+            f"No targets apply: {found.get_scope_display()} ({found.scope_reason}; "
+            f"clause {found.scope_clause})."
+        ]
+    return {"number": found.display_number, "lines": lines}
