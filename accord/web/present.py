@@ -1,9 +1,11 @@
-"""The request page's read model: header, level, scope, messages and event log.
+"""The request page's read model: header, level, scope, flags, messages,
+deliveries and event log.
 
 Everything is read through the tickets app's queries and shown in the
 policy's zone (and the viewer's). Message bodies are the stored sanitised HTML,
 cleaned once more with nh3 on the way out (defence in depth), or the escaped
-plain text when no HTML was stored.
+plain text when no HTML was stored. Attachments link to the permission-checked
+download view (`accord.intake.views.attachment`), never to the file itself.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import nh3
+from django.urls import reverse
 from django.utils.html import escape, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 
-from accord.tickets.models import Event, Message, Request
+from accord.notify.models import Outbox
+from accord.tickets.models import Attachment, Event, Message, Request
 from accord.tickets.targets import policy_of
 from accord.web.zones import Shown, show
 
@@ -30,11 +34,36 @@ class LevelInfo:
 
 
 @dataclass(frozen=True)
+class AttachmentView:
+    filename: str
+    content_type: str
+    size: int
+    url: str
+
+
+@dataclass(frozen=True)
 class MessageView:
     message: Message
     at: Shown | None
     author: str
     body: SafeString
+    attachments: list[AttachmentView]
+
+
+@dataclass(frozen=True)
+class FlagView:
+    code: str
+    label: str
+    message: str
+    source: str
+
+
+@dataclass(frozen=True)
+class DeliveryView:
+    row: Outbox
+    created: Shown | None
+    sent_at: Shown | None
+    alert: bool
 
 
 @dataclass(frozen=True)
@@ -67,11 +96,82 @@ def body_html(m: Message) -> SafeString:
     return mark_safe(linebreaks(escape(m.body_text)))
 
 
+def attachment_view(a: Attachment) -> AttachmentView:
+    """An attachment as listed: its download goes through the checked view."""
+    return AttachmentView(a.filename, a.content_type, a.size, reverse("attachment", args=[a.pk]))
+
+
 def messages(request: Request, zone: ZoneInfo, viewer: ZoneInfo | None) -> list[MessageView]:
     qs = request.messages.select_related("author_user", "author_contact").prefetch_related(
         "attachments"
     )
-    return [MessageView(m, show(m.at, zone, viewer), _author(m), body_html(m)) for m in qs]
+    return [
+        MessageView(
+            m,
+            show(m.at, zone, viewer),
+            _author(m),
+            body_html(m),
+            [attachment_view(a) for a in m.attachments.all()],
+        )
+        for m in qs
+    ]
+
+
+# Flags are `{code, message, clause}` (scope decisions, mail intake). Codes not
+# named here are shown as their words ("late_update" -> "Late update").
+_FLAG_LABELS = {
+    "bounce": "Bounced mail",
+    "unverified_sender": "Unverified sender",
+    "no_sender": "No sender",
+    "sender_ambiguous": "Sender in several organisations",
+    "oversize_attachment": "Attachment over the size limit",
+    "automated_mail": "Automated mail",
+    "mentions_request": "Mentions another request",
+}
+
+
+def _flag_source(clause: str) -> str:
+    """ "clause 2.4.1" for a policy clause; other sources ("RFC 3464") as they are."""
+    clause = clause.strip()
+    if clause[:1].isdigit():
+        return f"clause {clause}"
+    return clause
+
+
+def flags(request: Request) -> list[FlagView]:
+    """The request's flags for the agent, each with a readable label and its source."""
+    shown = []
+    for f in request.flags or []:
+        if not isinstance(f, dict):
+            shown.append(FlagView("", "Flag", str(f), ""))
+            continue
+        code = str(f.get("code") or "")
+        label = _FLAG_LABELS.get(code) or code.replace("_", " ").capitalize() or "Flag"
+        shown.append(
+            FlagView(
+                code, label, str(f.get("message") or ""), _flag_source(str(f.get("clause") or ""))
+            )
+        )
+    return shown
+
+
+# States that need an agent's attention: the customer did not get the mail.
+ALERT_STATES = frozenset({Outbox.State.FAILED, Outbox.State.BOUNCED})
+
+
+def deliveries(request: Request, zone: ZoneInfo, viewer: ZoneInfo | None) -> list[DeliveryView]:
+    """The request's outbound mail (the outbox), oldest first."""
+    return [
+        DeliveryView(
+            row,
+            show(row.created, zone, viewer),
+            show(row.sent_at, zone, viewer),
+            row.state in ALERT_STATES,
+        )
+        for row in request.outbox.defer("body_text", "body_html", "references").order_by(
+            "created", "id"
+        )
+    ]
 
 
 _HIDDEN_DATA = frozenset({"message"})
@@ -99,4 +199,5 @@ def header(request: Request, zone: ZoneInfo, viewer: ZoneInfo | None) -> dict[st
         "level": level_info(request),
         "policy_name": policy.spec.policy.name,
         "zone": str(zone),
+        "flags": flags(request),
     }

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from accord.web.access import agent_of, is_manager
+from accord.web.mail_intake import mail_intake
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -17,4 +18,9 @@ def is_htmx(request: HttpRequest) -> bool:
 def page_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     """What every page's layout needs: who is logged in and which links to show."""
     agent = agent_of(request)
-    return {"agent": agent, "show_report": is_manager(agent), **extra}
+    return {
+        "agent": agent,
+        "show_report": is_manager(agent),
+        "mail_intake": mail_intake(request.user, agent),
+        **extra,
+    }

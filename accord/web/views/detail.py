@@ -71,6 +71,7 @@ def panel_context(
         "targets": target_views(req, now, viewer, explain=True, evaluation=ev),
         "notice_lines": notice_explanation(req, now) if ev is not None else [],
         "messages_": present.messages(req, zone, viewer),
+        "deliveries": present.deliveries(req, zone, viewer),
         "events": present.events(req, zone, viewer),
         "action_items": items,
         "closed": req.status == Status.CLOSED,
