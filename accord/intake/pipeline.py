@@ -45,7 +45,7 @@ from accord.notify.queue import enqueue, enqueue_notice
 from accord.sla import load_policy
 from accord.tickets import log
 from accord.tickets.actions import post_message
-from accord.tickets.intake import as_html, open_request
+from accord.tickets.intake import as_html, open_request_acknowledged
 from accord.tickets.models import Channel, Message, Request, Status
 from accord.tickets.queries import find_request
 
@@ -76,28 +76,41 @@ def ingest(raw: bytes, origin: Origin, now: datetime | None = None) -> Result:
     parsed = parse_message(raw)
     row, created = store_raw(raw, parsed, origin, now)
     if row.state == State.PENDING:
-        row = process(row.pk, parsed=parsed, now=now)
+        row = process(row.pk, parsed=parsed, now=now, stored=row if created else None)
     return Result(row, created)
 
 
 def process(
-    raw_id: int, *, parsed: ParsedMessage | None = None, now: datetime | None = None
+    raw_id: int,
+    *,
+    parsed: ParsedMessage | None = None,
+    now: datetime | None = None,
+    stored: RawMessage | None = None,
 ) -> RawMessage:
-    """Process a pending raw message once; returns the row as it ends up."""
+    """Process a pending raw message once; returns the row as it ends up.
+
+    `stored`: the row as this process just inserted it (`store_raw`), which a
+    successful claim proves unchanged since (only a claim moves a row out of
+    pending), so it need not be read again.
+    """
     now = now or timezone.now()
     try:
         with transaction.atomic():
             claimed = RawMessage.objects.filter(pk=raw_id, state=State.PENDING).update(
                 attempts=F("attempts") + 1
             )
-            row = RawMessage.objects.defer("raw").get(pk=raw_id)
+            if claimed and stored is not None and stored.pk == raw_id:
+                row = stored
+                row.attempts += 1
+            else:
+                row = RawMessage.objects.defer("raw").get(pk=raw_id)
             if not claimed:
                 return row
             if parsed is None or parsed.sha256 != row.sha256:
                 parsed = parse_message(bytes(row.raw))
-            _handle(row, parsed, now)
             row.processed_at = now
-            row.save(update_fields=UPDATED)
+            if not _handle(row, parsed, now):
+                row.save(update_fields=UPDATED)
             return row
     except TEMPORARY:
         raise
@@ -122,24 +135,27 @@ def retry(raw_id: int, now: datetime | None = None) -> RawMessage:
     return process(raw_id, now=now)
 
 
-def _handle(row: RawMessage, parsed: ParsedMessage, now: datetime) -> None:
+def _handle(row: RawMessage, parsed: ParsedMessage, now: datetime) -> bool:
+    """Decide about the row (state, request...); True if it saved the row as decided."""
     parsed = storable(strip_accord_headers(parsed))
     if parsed.quarantined:
         raise Quarantine(f"unparseable: {parsed.quarantine_reason}")
     if is_own_message(parsed, own_mail()):
         row.state, row.reason = State.IGNORED, "our own mail came back"
-        return
+        return False
     automation = is_automated(parsed)
     row.automated = automation.automated
     if parsed.bounce is not None and _attach_bounce(row, parsed, now):
         row.state = State.PROCESSED
-        return
+        return False
     # Mail without any sender still becomes a request (retrying could not fix it).
     who = sender_of(parsed) or Address(name=UNKNOWN_SENDER, email="")
-    if who.email and who.email in support_emails():
+    configured = list(SupportAddress.objects.all())  # read once per message
+    ours = support_emails(configured)
+    if who.email and who.email in ours:
         row.state, row.reason = State.IGNORED, f"sent from our support address {who.email}"
-        return
-    address = support_address(parsed, row.mailbox)
+        return False
+    address = support_address(parsed, row.mailbox, configured)
     if address is None:
         raise Quarantine("no support address is configured (add one in the admin, then retry)")
     row.address = address
@@ -149,24 +165,25 @@ def _handle(row: RawMessage, parsed: ParsedMessage, now: datetime) -> None:
     opened = thread.request is None or (
         thread.request.status == Status.CLOSED and not automation.automated
     )
+    ack: Message | None = None
     if thread.request is not None and not opened:
         request = thread.request
         message = _append(request, row, parsed, who, automation, now)
     else:
-        request, message = _open(row, parsed, who, address, automation, thread, now)
+        request, message, ack = _open(row, parsed, who, address, automation, thread, now)
     row.request, row.ticket_message, row.state = request, message, State.PROCESSED
+    # Saved as decided now (nothing below changes the row): the outbox reads the
+    # thread's mail, this message included.
     row.save(update_fields=UPDATED)
     _attachments(request, message, row, parsed, who, automation, now)
-    _participants(request, parsed, who)
-    if opened:
+    _participants(request, parsed, who, ours)
+    if ack is not None:
         # The acknowledgement's outbox row commits with the request (the on-commit
-        # receiver then finds it; the worker's sweep covers any other path).
-        acks = Message.objects.filter(
-            request=request, direction=Message.Direction.OUTBOUND, automated=True
-        )
-        for ack in acks:
-            ack.request = request
-            enqueue(ack, now)
+        # receiver then finds it; the worker's sweep covers any other path). The
+        # request is new in this transaction: its thread is this one mail.
+        ack.request = request
+        enqueue(ack, now, raws=[row])
+    return True
 
 
 def _no_text(parsed: ParsedMessage) -> str:
@@ -190,13 +207,14 @@ def _open(
     automation: Automation,
     thread: Thread,
     now: datetime,
-) -> tuple[Request, Message]:
+) -> tuple[Request, Message, Message]:
+    """Open a request for the mail: (request, the inbound message, the acknowledgement)."""
     sender = resolve_contact(who, address.policy, MAIL_ACTOR, now)
     description = parsed.text.strip() or _no_text(parsed)
     continues = thread.request.number if thread.request is not None else None
-    request = open_request(
+    request, ack = open_request_acknowledged(
         MAIL_ACTOR,
-        contact=sender.contact.pk,
+        contact=sender.contact,
         channel=Channel.EMAIL,
         level=_level_for(address, sender.contact),
         subject=(parsed.subject.strip() or "(no subject)")[:200],
@@ -239,7 +257,7 @@ def _open(
     if address.team_id is not None and request.team_id is None:
         Request.objects.filter(pk=request.pk).update(team_id=address.team_id)
     record(MAIL_ACTOR, "request.mail_intake", request, now, raw=row.pk, address=address.email)
-    return request, message
+    return request, message, ack
 
 
 def _append(
@@ -343,8 +361,7 @@ def _add_flags(request: Request, flags: list[dict[str, str]]) -> None:
     request.flags = current + flags
 
 
-def _participants(request: Request, parsed: ParsedMessage, who: Address) -> None:
-    ours = support_emails()
+def _participants(request: Request, parsed: ParsedMessage, who: Address, ours: set[str]) -> None:
     emails = [who.email] + [a.email for a in parsed.cc] + [a.email for a in parsed.to]
     wanted = [e for e in dict.fromkeys(emails) if e and e not in ours]
     Participant.objects.bulk_create(

@@ -35,20 +35,27 @@ def recipients(parsed: ParsedMessage) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def support_emails() -> set[str]:
+def support_emails(addresses: list[SupportAddress] | None = None) -> set[str]:
+    """Our support addresses (`addresses`: the configured ones, if already read)."""
+    if addresses is not None:
+        return {a.email for a in addresses}
     return set(SupportAddress.objects.values_list("email", flat=True))
 
 
-def support_address(parsed: ParsedMessage, mailbox: str = "") -> SupportAddress | None:
-    addresses = {a.email: a for a in SupportAddress.objects.all()}
+def support_address(
+    parsed: ParsedMessage, mailbox: str = "", addresses: list[SupportAddress] | None = None
+) -> SupportAddress | None:
+    """`addresses`: the configured support addresses, if the caller already read them."""
+    configured = list(SupportAddress.objects.all()) if addresses is None else addresses
+    addresses_by_email = {a.email: a for a in configured}
     for rcpt in recipients(parsed):
-        if rcpt in addresses:
-            return addresses[rcpt]
+        if rcpt in addresses_by_email:
+            return addresses_by_email[rcpt]
     if mailbox:
         source = ImapSource.objects.filter(name=mailbox).select_related("address").first()
         if source is not None and source.address is not None:
             return source.address
-    return next((a for a in addresses.values() if a.is_default), None)
+    return next((a for a in addresses_by_email.values() if a.is_default), None)
 
 
 def sender_of(parsed: ParsedMessage) -> Address | None:
@@ -94,9 +101,10 @@ def resolve_contact(who: Address, policy: str, actor: Actor, now: datetime) -> S
     if not who.email:
         return _unknown(who, policy, now)
     holding = holding_organization_ids()
+    # With its unverified marker (or none), which the acknowledgement reads.
     known = list(
         Contact.objects.filter(email__iexact=who.email)
-        .select_related("organization")
+        .select_related("organization", "unverified")
         .order_by("id")
     )
     real = [c for c in known if c.organization_id not in holding]

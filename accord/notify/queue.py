@@ -106,8 +106,12 @@ def enqueue_message(message_id: int, now: datetime | None = None) -> Outbox | No
     return enqueue(message, now)
 
 
-def enqueue(message: Message, now: datetime) -> Outbox | None:
-    """`enqueue_message` for a message in hand (its request and contact loaded)."""
+def enqueue(message: Message, now: datetime, raws: list[RawMessage] | None = None) -> Outbox | None:
+    """`enqueue_message` for a message in hand (its request and contact loaded).
+
+    `raws`: the request's inbound mail as `thread_raws` would read it, when the
+    caller has it in hand.
+    """
     if not mailable(message, now):
         return None
     request = message.request
@@ -115,7 +119,7 @@ def enqueue(message: Message, now: datetime) -> Outbox | None:
     if not to:
         return None
     kind = Outbox.Kind.ACKNOWLEDGEMENT if message.automated else Outbox.Kind.REPLY
-    raws = thread_raws(request)
+    raws = thread_raws(request) if raws is None else raws
     composed = compose(kind, request, message, now, raws=raws)
     fields = _fields(kind, request, to, message.automated, composed, now, raws)
     fields["ticket_message"] = message

@@ -28,13 +28,26 @@ from accord.tickets.numbering import next_number
 from accord.tickets.queries import find_request
 from accord.tickets.scope import Decision, decide
 from accord.tickets.signals import request_opened, send_on_commit
-from accord.tickets.targets import evaluate_request, store_targets, targets_apply
+from accord.tickets.targets import (
+    as_engine_events,
+    evaluate_request,
+    store_targets,
+    targets_apply,
+)
 from accord.timing import resolve_instant
 
 
-def visible_contact(actor: Actor, contact_id: int, field: str = "contact") -> Contact:
-    """The contact if the actor may act for it; another organisation's looks unknown."""
-    contact = Contact.objects.select_related("organization").filter(pk=contact_id).first()
+def visible_contact(actor: Actor, contact_id: int | Contact, field: str = "contact") -> Contact:
+    """The contact if the actor may act for it; another organisation's looks unknown.
+
+    A caller that has just read the contact (with its organisation) in this
+    transaction may pass it instead of its id; the same check applies.
+    """
+    if isinstance(contact_id, Contact):
+        contact: Contact | None = contact_id
+        contact_id = contact_id.pk
+    else:
+        contact = Contact.objects.select_related("organization").filter(pk=contact_id).first()
     if contact is None or (
         actor.organization is not None and contact.organization_id != actor.organization.pk
     ):
@@ -84,11 +97,10 @@ def attach_agreement(request: Request, decision: Decision) -> None:
         decision.agreement.save(update_fields=["request"])
 
 
-@transaction.atomic
 def open_request(
     actor: Actor,
     *,
-    contact: int,
+    contact: int | Contact,
     channel: str,
     level: str,
     subject: str,
@@ -98,6 +110,34 @@ def open_request(
     now: datetime | None = None,
 ) -> Request:
     """Open a request; raises a DeskError naming the bad field, storing nothing."""
+    request, _ = open_request_acknowledged(
+        actor,
+        contact=contact,
+        channel=channel,
+        level=level,
+        subject=subject,
+        description=description,
+        received=received,
+        continues=continues,
+        now=now,
+    )
+    return request
+
+
+@transaction.atomic
+def open_request_acknowledged(
+    actor: Actor,
+    *,
+    contact: int | Contact,
+    channel: str,
+    level: str,
+    subject: str,
+    description: str,
+    received: datetime | None = None,
+    continues: str | None = None,
+    now: datetime | None = None,
+) -> tuple[Request, Message]:
+    """`open_request`, also returning the acknowledgement message it recorded."""
     now = now or timezone.now()
     who = visible_contact(actor, contact)
     org: Organization = who.organization
@@ -146,18 +186,29 @@ def open_request(
     apply_decision(request, decision)
     request.save()
     attach_agreement(request, decision)
-    log.append(request, "opened", at=received, actor=actor, now=now, to=level, channel=channel)
-    log.append(
-        request,
-        "scope",
-        at=received,
-        actor=actor,
-        now=now,
-        to=decision.decision,
-        reason=decision.reason,
-        clause=decision.clause,
+    # The request is new, so this transaction writes its whole log: the events'
+    # places and the engine's timeline are known without reading them back, and
+    # the three events are inserted together once the acknowledgement exists.
+    written = [
+        log.build(
+            request, "opened", at=received, actor=actor, now=now, to=level, channel=channel, seq=1
+        ),
+        log.build(
+            request,
+            "scope",
+            at=received,
+            actor=actor,
+            now=now,
+            to=decision.decision,
+            reason=decision.reason,
+            clause=decision.clause,
+            seq=2,
+        ),
+    ]
+    applies = targets_apply(request)
+    ev: Evaluation | None = (
+        evaluate_request(request, now, as_engine_events(written)) if applies else None
     )
-    ev: Evaluation | None = evaluate_request(request, now) if targets_apply(request) else None
     body = acknowledgement_text(request, policy, ev)
     ack = Message.objects.create(
         request=request,
@@ -169,8 +220,16 @@ def open_request(
         body_html=as_html(body),
         at=received,
     )
-    log.append(request, "auto_reply", at=received, actor=actor, now=now, message=ack)
-    store_targets(request, now)
+    written.append(
+        log.build(request, "auto_reply", at=received, actor=actor, now=now, message=ack, seq=3)
+    )
+    log.write(written)
+    store_targets(
+        request,
+        now,
+        evaluate_request(request, now, as_engine_events(written)) if applies else None,
+        new=True,
+    )
     record(actor, "request.open", request, now, number=request.number, scope=request.scope)
     send_on_commit(request_opened, Request, request_id=request.pk)
-    return request
+    return request, ack

@@ -47,7 +47,28 @@ def append(
 ) -> Event:
     """Append one event; the caller holds the request row lock (see `lock`)."""
     seq = (request.events.aggregate(m=Max("seq"))["m"] or 0) + 1
-    return Event.objects.create(
+    event = build(
+        request, kind, at=at, actor=actor, now=now, to=to, message=message, seq=seq, **data
+    )
+    event.save(force_insert=True)
+    return event
+
+
+def build(
+    request: Request,
+    kind: str,
+    *,
+    at: datetime,
+    actor: Actor,
+    now: datetime,
+    seq: int,
+    to: str = "",
+    message: Message | None = None,
+    **data: Any,
+) -> Event:
+    """An event not saved yet, for a caller that writes a new request's log at once
+    (`write`); `seq` is its place in that log."""
+    return Event(
         request=request,
         seq=seq,
         at=at,
@@ -58,3 +79,8 @@ def append(
         data=data,
         recorded=now,
     )
+
+
+def write(events: list[Event]) -> list[Event]:
+    """Insert events made by `build`, in order, in one statement."""
+    return Event.objects.bulk_create(events)

@@ -23,11 +23,36 @@ def next_number() -> int:
     """The next number; must be called inside the creating transaction."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("next_number must run inside the request's transaction")
-    if not RequestCounter.objects.filter(name=COUNTER).update(last=F("last") + 1):
+    number = _increment()
+    if number is None:
         try:
             with transaction.atomic():
                 RequestCounter.objects.create(name=COUNTER, last=FIRST - 1)
         except IntegrityError:
             pass  # another transaction created it first; its row lock now orders us
-        RequestCounter.objects.filter(name=COUNTER).update(last=F("last") + 1)
-    return RequestCounter.objects.values_list("last", flat=True).get(name=COUNTER)
+        number = _increment()
+    if number is None:
+        raise RuntimeError("the request counter row is missing")
+    return number
+
+
+def _increment() -> int | None:
+    """Add one to the counter and read it back in the same statement (None: no row).
+
+    UPDATE ... RETURNING (PostgreSQL; SQLite since 3.35) takes the row lock and
+    returns the value this transaction wrote, in one round trip.
+    """
+    conn = transaction.get_connection()
+    if not conn.features.can_return_columns_from_insert:  # SQLite before 3.35: no RETURNING
+        if not RequestCounter.objects.filter(name=COUNTER).update(last=F("last") + 1):
+            return None
+        return RequestCounter.objects.values_list("last", flat=True).get(name=COUNTER)
+    q = conn.ops.quote_name
+    table, last, name = q(RequestCounter._meta.db_table), q("last"), q("name")
+    with conn.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {last} = {last} + 1 WHERE {name} = %s RETURNING {last}",
+            [COUNTER],
+        )
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])

@@ -87,22 +87,24 @@ def _entitlement(
             rule.clause,
             agreement=agreement,
         )
-    current = Entitlement.objects.filter(
-        organization=org, kind__in=rule.any_of, starts__lte=local_day
-    ).filter(Q(ends__isnull=True) | Q(ends__gte=local_day))
-    current = current.exclude(kind="subscription", paid=False)
-    found = current.order_by("starts").first()
+    # An organisation has a handful of entitlements: one read, the dates compared here.
+    held = list(Entitlement.objects.filter(organization=org, kind__in=rule.any_of))
+    current = [
+        e
+        for e in held
+        if e.starts <= local_day
+        and (e.ends is None or e.ends >= local_day)
+        and not (e.kind == "subscription" and not e.paid)
+    ]
+    found = min(current, key=lambda e: (e.starts, e.pk)) if current else None
     if found is not None:
         until = f" until {found.ends}" if found.ends else ""
         return Decision(
             Scope.IN_SCOPE, f"{found.get_kind_display().lower()} current{until}", rule.clause
         )
     kinds = ", ".join(k.replace("_", " ") for k in rule.any_of)
-    lapsed = (
-        Entitlement.objects.filter(organization=org, kind__in=rule.any_of, ends__lt=local_day)
-        .order_by("-ends")
-        .first()
-    )
+    ended = [e for e in held if e.ends is not None and e.ends < local_day]
+    lapsed = max(ended, key=lambda e: (e.ends, -e.pk)) if ended else None
     extra = (
         f"; the last one ({lapsed.get_kind_display().lower()}) ended {lapsed.ends}"
         if lapsed

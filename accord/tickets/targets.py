@@ -8,6 +8,7 @@ queue queries on (state, due). Both feed the engine exactly the timeline
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -15,15 +16,19 @@ from accord.contracts.policy_versions import policy_version
 from accord.sla import Evaluation, Event, Policy, evaluate
 from accord.sla.jsonio import iso, target_to_json
 from accord.tickets.log import ENGINE_EVENT_TYPES
+from accord.tickets.models import Event as LogEvent
 from accord.tickets.models import Request, Scope, SlaTarget
 
 
 def engine_events(request: Request) -> list[Event]:
     """The request's log as engine events, in log order."""
+    return as_engine_events(request.events.order_by("seq"))
+
+
+def as_engine_events(rows: Iterable[LogEvent]) -> list[Event]:
+    """Log rows (in log order) as the engine's events; desk-only kinds left out."""
     return [
-        Event(at=e.at, type=e.kind, to=e.to or None)
-        for e in request.events.order_by("seq")
-        if e.kind in ENGINE_EVENT_TYPES
+        Event(at=e.at, type=e.kind, to=e.to or None) for e in rows if e.kind in ENGINE_EVENT_TYPES
     ]
 
 
@@ -37,19 +42,27 @@ def policy_of(request: Request) -> Policy:
     return policy_version(request.policy, request.policy_version)
 
 
-def evaluate_request(request: Request, as_of: datetime) -> Evaluation:
-    """The engine's evaluation of the request's timeline as of `as_of`."""
-    return evaluate_with(policy_of(request), request, as_of)
+def evaluate_request(
+    request: Request, as_of: datetime, events: list[Event] | None = None
+) -> Evaluation:
+    """The engine's evaluation of the request's timeline as of `as_of`.
+
+    `events`: the log as engine events when the caller has it in hand (it wrote the
+    whole log in this transaction); otherwise the log is read.
+    """
+    return evaluate_with(policy_of(request), request, as_of, events)
 
 
-def evaluate_with(policy: Policy, request: Request, as_of: datetime) -> Evaluation:
+def evaluate_with(
+    policy: Policy, request: Request, as_of: datetime, events: list[Event] | None = None
+) -> Evaluation:
     """The request's timeline evaluated under a given policy (a version move preview)."""
     return evaluate(
         policy,
         request.initial_level,
         request.channel,
         request.received,
-        engine_events(request),
+        engine_events(request) if events is None else events,
         as_of,
     )
 
@@ -70,27 +83,49 @@ def notice_json(request: Request) -> str | None:
     return iso(request.notice, policy_of(request).zone)
 
 
-def store_targets(request: Request, now: datetime) -> list[SlaTarget]:
-    """Recompute the stored rows as of `now`; rows of targets that no longer apply go."""
-    states = evaluate_request(request, now).targets if targets_apply(request) else {}
+def store_targets(
+    request: Request, now: datetime, evaluation: Evaluation | None = None, *, new: bool = False
+) -> list[SlaTarget]:
+    """Recompute the stored rows as of `now`; rows of targets that no longer apply go.
+
+    `evaluation`: the request's evaluation as of `now` when the caller already has it.
+    `new`: the request was created in this transaction, so it has no rows yet.
+    The caller holds the request row lock, so the rows read here stay as read: one
+    read, then an insert of the new kinds, an update per existing kind and one delete
+    of the kinds that no longer apply.
+    """
+    if targets_apply(request):
+        ev = evaluate_request(request, now) if evaluation is None else evaluation
+        states = ev.targets
+    else:
+        states = {}
+    existing = {} if new else {row.kind: row for row in SlaTarget.objects.filter(request=request)}
     kept: list[SlaTarget] = []
+    created: list[SlaTarget] = []
     for kind, state in states.items():
         if state is None:
             continue
-        row, _ = SlaTarget.objects.update_or_create(
-            request=request,
-            kind=kind,
-            defaults={
-                "state": state.state,
-                "due": state.due if state.state != "paused" else None,
-                "met_at": state.met_at,
-                "breached_at": state.breached_at,
-                "clock": state.clock,
-                "within_seconds": state.within_seconds,
-                "clause": state.clause,
-                "computed_at": now,
-            },
-        )
+        values = {
+            "state": state.state,
+            "due": state.due if state.state != "paused" else None,
+            "met_at": state.met_at,
+            "breached_at": state.breached_at,
+            "clock": state.clock,
+            "within_seconds": state.within_seconds,
+            "clause": state.clause,
+            "computed_at": now,
+        }
+        row = existing.pop(kind, None)
+        if row is None:
+            row = SlaTarget(request=request, kind=kind, **values)
+            created.append(row)
+        else:
+            for name, value in values.items():
+                setattr(row, name, value)
+            row.save(update_fields=list(values))
         kept.append(row)
-    request.targets.exclude(pk__in=[r.pk for r in kept]).delete()
+    if created:
+        SlaTarget.objects.bulk_create(created)
+    if existing:
+        SlaTarget.objects.filter(pk__in=[row.pk for row in existing.values()]).delete()
     return kept
