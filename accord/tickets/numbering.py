@@ -9,6 +9,8 @@ twice. SQLite serialises writers anyway.
 
 from __future__ import annotations
 
+import contextlib
+
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
@@ -25,11 +27,9 @@ def next_number() -> int:
         raise RuntimeError("next_number must run inside the request's transaction")
     number = _increment()
     if number is None:
-        try:
-            with transaction.atomic():
-                RequestCounter.objects.create(name=COUNTER, last=FIRST - 1)
-        except IntegrityError:
-            pass  # another transaction created it first; its row lock now orders us
+        # If another transaction created the row first, its row lock now orders us.
+        with contextlib.suppress(IntegrityError), transaction.atomic():
+            RequestCounter.objects.create(name=COUNTER, last=FIRST - 1)
         number = _increment()
     if number is None:
         raise RuntimeError("the request counter row is missing")
