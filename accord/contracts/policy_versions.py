@@ -21,6 +21,7 @@ import hashlib
 import tomllib
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from pathlib import Path
 
 from django.db import transaction
 
@@ -37,12 +38,25 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+_TEXTS: dict[tuple[str, float], tuple[str, str]] = {}  # (path, mtime) -> (text, digest)
+
+
+def _file_text(path: Path) -> tuple[str, str]:
+    """The file's text and digest, read again whenever its modification time changes
+    (as `load_policy` compiles it again)."""
+    key = (str(path), path.stat().st_mtime)
+    found = _TEXTS.get(key)
+    if found is None:
+        text = path.read_text(encoding="utf-8")
+        found = _TEXTS[key] = (text, _digest(text))
+    return found
+
+
 def record_current(name: str, now: datetime) -> PolicyVersion:
     """The row of the shipped file's version, created or corrected to match the file."""
     path = resolve_policy_path(name)
     policy = load_policy(name)
-    text = path.read_text(encoding="utf-8")
-    digest = _digest(text)
+    text, digest = _file_text(path)
     row = PolicyVersion.objects.filter(policy=policy.id, version=policy.version).first()
     if row is None:
         row, _ = PolicyVersion.objects.get_or_create(

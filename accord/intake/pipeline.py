@@ -1,14 +1,19 @@
 """From stored raw bytes to a request: the one pipeline behind `ingest` and IMAP fetch.
 
-`ingest(raw, origin)` stores the bytes (committed), then `process`es them.
-`process(raw_id)` claims a pending row with a conditional UPDATE (so two
-processes never both handle it), and in one transaction: drops our own mail
-coming back, attaches bounces to the request whose mail failed, routes to a
-support address, resolves the sender, threads the message onto a request
-(or opens one) and stores its attachments. Anything but a temporary database
-failure quarantines the message (raw bytes kept, `accord mail retry ID`
-tries again); a temporary failure (OperationalError, InterfaceError) is
-raised and leaves the row pending for the next attempt.
+`ingest(raw, origin)` stores the bytes and processes them in one transaction,
+committed durably (synchronous=FULL on SQLite) before it returns: processing
+runs under a savepoint, and when it fails the savepoint is rolled back and the
+raw row committed as `quarantined`, so the raw bytes are kept in every
+outcome. `process(raw_id)` handles a row stored earlier (a retry, the worker's
+sweep of pending rows): it claims the pending row with a conditional UPDATE
+(so two processes never both handle it) and processes it in one transaction.
+Processing drops our own mail coming back, attaches bounces to the request
+whose mail failed, routes to a support address, resolves the sender, threads
+the message onto a request (or opens one) and stores its attachments.
+Anything but a temporary database failure quarantines the message (raw bytes
+kept, `accord mail retry ID` tries again); a temporary failure
+(OperationalError, InterfaceError) is raised and leaves the row pending (if it
+could be stored) for the next attempt.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ from accord.intake.route import (
     support_address,
     support_emails,
 )
-from accord.intake.store import Origin, store_raw
+from accord.intake.store import Origin, durable_commits, insert_raw
 from accord.intake.text import storable
 from accord.intake.thread import Thread, find_thread
 from accord.notify.queue import enqueue, enqueue_notice
@@ -72,12 +77,57 @@ class Result:
 
 
 def ingest(raw: bytes, origin: Origin, now: datetime | None = None) -> Result:
-    """Store, then process. Raises only on temporary database failures."""
+    """Store and process in one transaction. Raises only on temporary database failures.
+
+    Must be called outside any transaction: it returns once the raw row and the
+    outcome of processing it are committed.
+    """
+    if transaction.get_connection().in_atomic_block:
+        raise RuntimeError("ingest must commit on its own; call it outside a transaction")
     parsed = parse_message(raw)
-    row, created = store_raw(raw, parsed, origin, now)
-    if row.state == State.PENDING:
-        row = process(row.pk, parsed=parsed, now=now, stored=row if created else None)
+    durable_commits()
+    temporary: Exception | None = None
+    with transaction.atomic():
+        row, created = insert_raw(raw, parsed, origin, now, attempts=1)
+        if created and row.state == State.PENDING:
+            # Nobody else can see the row before this transaction commits, so it
+            # needs no claim; processing runs under a savepoint of its own.
+            now = now or timezone.now()  # processing follows receipt, as in `process`
+            try:
+                row.processed_at = now
+                with transaction.atomic():
+                    if not _handle(row, parsed, now):
+                        row.save(update_fields=UPDATED)
+            except TEMPORARY as exc:
+                temporary = exc  # the raw row still commits, pending, for a later attempt
+                _reset(row)
+            except Exception as exc:
+                _reset(row)
+                row.state, row.reason = State.QUARANTINED, _reason(exc, row.pk)[:2000]
+                row.processed_at = now
+                row.save(update_fields=UPDATED)
+    if temporary is not None:
+        raise temporary
+    if not created and row.state == State.PENDING:
+        row = process(row.pk, parsed=parsed, now=now)
     return Result(row, created)
+
+
+def _reset(row: RawMessage) -> None:
+    """The row's fields as stored, after processing was rolled back."""
+    row.state, row.reason, row.automated, row.processed_at = State.PENDING, "", False, None
+    row.address = row.request = row.ticket_message = None
+
+
+def _reason(exc: Exception, raw_id: int) -> str:
+    """Why processing failed, for the quarantined row."""
+    if isinstance(exc, Quarantine):
+        return str(exc)
+    if isinstance(exc, DeskError):
+        return f"{exc.field}: {exc.message}"
+    # A bug must quarantine one message, not stop the others.
+    logger.error("processing raw message %s failed", raw_id, exc_info=exc)
+    return f"{type(exc).__name__}: {exc}"
 
 
 def process(
@@ -85,25 +135,15 @@ def process(
     *,
     parsed: ParsedMessage | None = None,
     now: datetime | None = None,
-    stored: RawMessage | None = None,
 ) -> RawMessage:
-    """Process a pending raw message once; returns the row as it ends up.
-
-    `stored`: the row as this process just inserted it (`store_raw`), which a
-    successful claim proves unchanged since (only a claim moves a row out of
-    pending), so it need not be read again.
-    """
+    """Process a pending raw message stored earlier, once; returns the row as it ends up."""
     now = now or timezone.now()
     try:
         with transaction.atomic():
             claimed = RawMessage.objects.filter(pk=raw_id, state=State.PENDING).update(
                 attempts=F("attempts") + 1
             )
-            if claimed and stored is not None and stored.pk == raw_id:
-                row = stored
-                row.attempts += 1
-            else:
-                row = RawMessage.objects.defer("raw").get(pk=raw_id)
+            row = RawMessage.objects.defer("raw").get(pk=raw_id)
             if not claimed:
                 return row
             if parsed is None or parsed.sha256 != row.sha256:
@@ -114,13 +154,8 @@ def process(
             return row
     except TEMPORARY:
         raise
-    except Quarantine as exc:
-        reason = str(exc)
-    except DeskError as exc:
-        reason = f"{exc.field}: {exc.message}"
-    except Exception as exc:  # a bug must quarantine one message, not stop the others
-        logger.exception("processing raw message %s failed", raw_id)
-        reason = f"{type(exc).__name__}: {exc}"
+    except Exception as exc:
+        reason = _reason(exc, raw_id)
     RawMessage.objects.filter(pk=raw_id, state=State.PENDING).update(
         state=State.QUARANTINED, reason=reason[:2000], processed_at=now
     )
@@ -175,14 +210,15 @@ def _handle(row: RawMessage, parsed: ParsedMessage, now: datetime) -> bool:
     # Saved as decided now (nothing below changes the row): the outbox reads the
     # thread's mail, this message included.
     row.save(update_fields=UPDATED)
-    _attachments(request, message, row, parsed, who, automation, now)
+    noticed = _attachments(request, message, row, parsed, who, automation, now)
     _participants(request, parsed, who, ours)
     if ack is not None:
         # The acknowledgement's outbox row commits with the request (the on-commit
-        # receiver then finds it; the worker's sweep covers any other path). The
-        # request is new in this transaction: its thread is this one mail.
+        # receiver is told so; the worker's sweep covers any other path). The
+        # request is new in this transaction: its thread is this one mail, and no
+        # mail was queued for it yet unless an over-size notice just was.
         ack.request = request
-        enqueue(ack, now, raws=[row])
+        enqueue(ack, now, raws=[row], new=not noticed)
     return True
 
 
@@ -222,6 +258,7 @@ def _open(
         received=row.received_at,
         continues=str(continues) if continues is not None else None,
         now=now,
+        acknowledgement_queued=True,  # by `_handle`, in this transaction
     )
     message = Message.objects.create(
         request=request,
@@ -253,9 +290,15 @@ def _open(
                 "clause": "RFC 3834",
             }
         )
-    _add_flags(request, flags)
+    # The request is new in this transaction: its flags are the ones in hand.
+    changed: dict[str, object] = {}
+    if flags:
+        request.flags = list(request.flags or []) + flags
+        changed["flags"] = request.flags
     if address.team_id is not None and request.team_id is None:
-        Request.objects.filter(pk=request.pk).update(team_id=address.team_id)
+        changed["team_id"] = address.team_id
+    if changed:
+        Request.objects.filter(pk=request.pk).update(**changed)
     record(MAIL_ACTOR, "request.mail_intake", request, now, raw=row.pk, address=address.email)
     return request, message, ack
 
@@ -316,7 +359,8 @@ def _attachments(
     who: Address,
     automation: Automation,
     now: datetime,
-) -> None:
+) -> bool:
+    """Store the attachments; True if it queued a notice to the sender (over-size)."""
     cfg = mail_config()
     stored, skipped = store_attachments(message, parsed, cfg)
     if stored and message.body_html:
@@ -325,7 +369,7 @@ def _attachments(
             message.body_html = linked
             message.save(update_fields=["body_html"])
     if not skipped:
-        return
+        return False
     listing = ", ".join(f"{s.filename} ({s.size} bytes)" for s in skipped)
     _add_flags(
         Request.objects.get(pk=request.pk),
@@ -351,6 +395,8 @@ def _attachments(
             },
             now=now,
         )
+        return True
+    return False
 
 
 def _add_flags(request: Request, flags: list[dict[str, str]]) -> None:

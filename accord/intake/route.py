@@ -100,14 +100,14 @@ def resolve_contact(who: Address, policy: str, actor: Actor, now: datetime) -> S
     """The contact for this address, preferring organisations under `policy`."""
     if not who.email:
         return _unknown(who, policy, now)
-    holding = holding_organization_ids()
-    # With its unverified marker (or none), which the acknowledgement reads.
+    # With its unverified marker (or none), which the acknowledgement reads, and
+    # whether its organisation is a holding one (where unknown senders wait).
     known = list(
         Contact.objects.filter(email__iexact=who.email)
-        .select_related("organization", "unverified")
+        .select_related("organization__holdingorganization", "unverified")
         .order_by("id")
     )
-    real = [c for c in known if c.organization_id not in holding]
+    real = [c for c in known if not hasattr(c.organization, "holdingorganization")]
     if real:
         ranked = sorted(real, key=lambda c: (c.organization.policy != policy, c.pk))
         chosen = ranked[0]

@@ -1,11 +1,13 @@
 """Storing raw messages durably, before anything else happens to them.
 
 `store_raw` commits the exact bytes in a transaction of their own and returns
-the row plus whether this delivery created it. The same message delivered
-again (same `dedupe_key`, i.e. Message-ID or else the hash of the bytes)
-creates nothing: the existing row's `deliveries` is counted up. The same
-Message-ID with different bytes is kept too, as a `duplicate` row pointing at
-the first one, so that no byte that reached us is ever lost.
+the row plus whether this delivery created it; `insert_raw` does the same
+inside the caller's transaction (the pipeline's `ingest`, which commits the
+raw row together with its processing or its quarantine). The same message
+delivered again (same `dedupe_key`, i.e. Message-ID or else the hash of the
+bytes) creates nothing: the existing row's `deliveries` is counted up. The
+same Message-ID with different bytes is kept too, as a `duplicate` row
+pointing at the first one, so that no byte that reached us is ever lost.
 """
 
 from __future__ import annotations
@@ -83,7 +85,7 @@ def _insert(
         )
 
 
-def _durable_commits() -> None:
+def durable_commits() -> None:
     """On SQLite, make this connection's commits survive a power loss (synchronous=FULL).
 
     The desk runs SQLite in WAL mode with synchronous=NORMAL, where the last commits
@@ -106,12 +108,25 @@ def store_raw(
     """
     if transaction.get_connection().in_atomic_block:
         raise RuntimeError("store_raw must commit on its own; call it outside a transaction")
+    durable_commits()
+    with transaction.atomic():
+        return insert_raw(raw, parsed, origin, now)
+
+
+def insert_raw(
+    raw: bytes,
+    parsed: ParsedMessage,
+    origin: Origin,
+    now: datetime | None = None,
+    **extra: object,
+) -> tuple[RawMessage, bool]:
+    """`store_raw` inside the caller's transaction, which commits it (durably: see
+    `durable_commits`). `extra`: more fields for a row this delivery creates."""
     now = now or timezone.now()
-    _durable_commits()
     key = dedupe_key(parsed)
     for _ in range(3):
         try:
-            return _insert(raw, parsed, origin, now), True
+            return _insert(raw, parsed, origin, now, **extra), True
         except IntegrityError:
             pass
         same = RawMessage.objects.filter(sha256=parsed.sha256).defer("raw").first()

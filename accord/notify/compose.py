@@ -81,14 +81,20 @@ def sender_address(request: Request, raws: list[RawMessage] | None = None) -> tu
     return mail_config().default_from, "Support"
 
 
-def thread_ids(request: Request, raws: list[RawMessage] | None = None) -> tuple[str, list[str]]:
-    """(In-Reply-To, References): the latest inbound id, and the thread's ids in order."""
+def thread_ids(
+    request: Request, raws: list[RawMessage] | None = None, *, new: bool = False
+) -> tuple[str, list[str]]:
+    """(In-Reply-To, References): the latest inbound id, and the thread's ids in order.
+
+    `new`: the request was opened in this transaction, so nothing was sent on it yet.
+    """
     from accord.notify.models import Outbox
 
     raws = thread_raws(request) if raws is None else raws
     inbound = [r.message_id for r in raws if r.message_id]
     ids: list[tuple[datetime, str]] = [(r.received_at, r.message_id) for r in raws if r.message_id]
-    ids += list(Outbox.objects.filter(request=request).values_list("created", "message_id"))
+    if not new:
+        ids += list(Outbox.objects.filter(request=request).values_list("created", "message_id"))
     ids.sort()
     ordered = list(dict.fromkeys(i for _, i in ids))[-MAX_REFERENCES:]
     reply_to = inbound[-1] if inbound else (ordered[-1] if ordered else "")
@@ -182,8 +188,12 @@ def compose(
     template: str | None = None,
     extra: dict[str, Any] | None = None,
     raws: list[RawMessage] | None = None,
+    new: bool = False,
 ) -> Composed:
-    """Render one outbound mail; `template` defaults to the kind."""
+    """Render one outbound mail; `template` defaults to the kind.
+
+    `new`: the request was opened in this transaction and has no outbox row yet.
+    """
     name = template or kind
     raws = thread_raws(request) if raws is None else raws
     context = _context(kind, request, message, now, raws)
@@ -191,7 +201,7 @@ def compose(
     text = render_to_string(f"notify/{name}.txt", context).strip() + "\n"
     html = render_to_string(f"notify/{name}.html", context)
     from_email, from_name = sender_address(request, raws)
-    in_reply_to, references = thread_ids(request, raws)
+    in_reply_to, references = thread_ids(request, raws, new=new)
     return Composed(
         from_email=from_email,
         from_name=from_name,

@@ -38,8 +38,19 @@ def mailable(message: Message, now: datetime) -> bool:
     )
 
 
-def gate(request: Request, to: str, automated: bool, now: datetime, raws: list[RawMessage]) -> str:
-    """Why an automated mail must not go out ("" when it may); `raws`: the thread's mail."""
+def gate(
+    request: Request,
+    to: str,
+    automated: bool,
+    now: datetime,
+    raws: list[RawMessage],
+    *,
+    new: bool = False,
+) -> str:
+    """Why an automated mail must not go out ("" when it may); `raws`: the thread's mail.
+
+    `new`: the request was opened in this transaction and has no outbox row yet.
+    """
     if not automated:
         return ""
     if raws and raws[0].automated:
@@ -50,12 +61,23 @@ def gate(request: Request, to: str, automated: bool, now: datetime, raws: list[R
         sent.filter(to_email=to, created__gte=now - CAP_WINDOW).count() >= cfg.cap_per_address
     ):
         return f"cap reached: {cfg.cap_per_address} automated mails to {to} per day"
-    if cfg.cap_per_request and sent.filter(request=request).count() >= cfg.cap_per_request:
+    if (
+        cfg.cap_per_request
+        and not new
+        and sent.filter(request=request).count() >= cfg.cap_per_request
+    ):
         return f"cap reached: {cfg.cap_per_request} automated mails per request"
     return ""
 
 
-def _create(fields: dict[str, Any], lookup: dict[str, Any]) -> Outbox:
+def _create(fields: dict[str, Any], lookup: dict[str, Any], *, new: bool = False) -> Outbox:
+    """Insert the row, or return the one another caller created first.
+
+    `new`: the message was created in this transaction, so no other transaction
+    can have queued it (it cannot see it) and the insert needs no savepoint.
+    """
+    if new:
+        return Outbox.objects.create(**fields)
     try:
         with transaction.atomic():
             return Outbox.objects.create(**fields)
@@ -71,8 +93,9 @@ def _fields(
     composed: Any,
     now: datetime,
     raws: list[RawMessage],
+    new: bool = False,
 ) -> dict[str, Any]:
-    reason = gate(request, to, automated, now, raws)
+    reason = gate(request, to, automated, now, raws, new=new)
     return {
         "request": request,
         "kind": kind,
@@ -106,11 +129,19 @@ def enqueue_message(message_id: int, now: datetime | None = None) -> Outbox | No
     return enqueue(message, now)
 
 
-def enqueue(message: Message, now: datetime, raws: list[RawMessage] | None = None) -> Outbox | None:
+def enqueue(
+    message: Message,
+    now: datetime,
+    raws: list[RawMessage] | None = None,
+    *,
+    new: bool = False,
+) -> Outbox | None:
     """`enqueue_message` for a message in hand (its request and contact loaded).
 
     `raws`: the request's inbound mail as `thread_raws` would read it, when the
-    caller has it in hand.
+    caller has it in hand. `new`: the request was opened in the caller's
+    transaction, which has queued no mail for it yet (so there is no outbox row
+    to thread with or to count against the per-request cap).
     """
     if not mailable(message, now):
         return None
@@ -120,10 +151,10 @@ def enqueue(message: Message, now: datetime, raws: list[RawMessage] | None = Non
         return None
     kind = Outbox.Kind.ACKNOWLEDGEMENT if message.automated else Outbox.Kind.REPLY
     raws = thread_raws(request) if raws is None else raws
-    composed = compose(kind, request, message, now, raws=raws)
-    fields = _fields(kind, request, to, message.automated, composed, now, raws)
+    composed = compose(kind, request, message, now, raws=raws, new=new)
+    fields = _fields(kind, request, to, message.automated, composed, now, raws, new)
     fields["ticket_message"] = message
-    return _create(fields, {"ticket_message_id": message.pk})
+    return _create(fields, {"ticket_message_id": message.pk}, new=new)
 
 
 def enqueue_notice(

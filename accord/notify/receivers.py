@@ -15,8 +15,13 @@ from accord.tickets import signals
 logger = logging.getLogger(__name__)
 
 
-def on_request_opened(sender: Any, request_id: int, **kwargs: Any) -> None:
+def on_request_opened(
+    sender: Any, request_id: int, acknowledgement_queued: bool = False, **kwargs: Any
+) -> None:
     from accord.notify.queue import enqueue_message
+
+    if acknowledgement_queued:  # the service queued it in its own transaction
+        return
     from accord.tickets.models import Message
 
     try:

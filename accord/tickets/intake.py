@@ -136,8 +136,14 @@ def open_request_acknowledged(
     received: datetime | None = None,
     continues: str | None = None,
     now: datetime | None = None,
+    acknowledgement_queued: bool = False,
 ) -> tuple[Request, Message]:
-    """`open_request`, also returning the acknowledgement message it recorded."""
+    """`open_request`, also returning the acknowledgement message it recorded.
+
+    `acknowledgement_queued`: the caller queues the acknowledgement's outbox row
+    itself in this transaction (the mail pipeline), so the on-commit signal says
+    so and the outbox receiver need not look for it.
+    """
     now = now or timezone.now()
     who = visible_contact(actor, contact)
     org: Organization = who.organization
@@ -231,5 +237,10 @@ def open_request_acknowledged(
         new=True,
     )
     record(actor, "request.open", request, now, number=request.number, scope=request.scope)
-    send_on_commit(request_opened, Request, request_id=request.pk)
+    send_on_commit(
+        request_opened,
+        Request,
+        request_id=request.pk,
+        acknowledgement_queued=acknowledgement_queued,
+    )
     return request, ack

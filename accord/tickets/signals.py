@@ -12,7 +12,8 @@ from typing import Any
 from django.db import transaction
 from django.dispatch import Signal
 
-# sender=Request, request_id=int
+# sender=Request, request_id=int, acknowledgement_queued=bool (the acknowledgement's
+# outbox row committed with the request)
 request_opened = Signal()
 # sender=Message, message_id=int, request_id=int
 message_added = Signal()

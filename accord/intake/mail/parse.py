@@ -1,6 +1,7 @@
 """The pure mail parser: raw RFC 5322 bytes in, a ParsedMessage out, never an exception.
 
-``parse_message(raw)`` parses with ``email.policy.default`` and falls back to the
+``parse_message(raw)`` parses with ``email.policy.default`` (each distinct header parsed
+once: ``_ReusingRegistry``) and falls back to the
 ``compat32`` API wherever the modern header registry raises or gives up (for example
 RFC 2231 filenames in ISO-2022-JP). Any unexpected failure is caught: the result is then
 a salvaged message (headers and text found by a line scanner) with ``quarantine_reason``
@@ -15,6 +16,7 @@ import email.policy
 import email.utils
 import io
 from email.generator import BytesGenerator
+from email.headerregistry import HeaderRegistry
 from email.message import Message
 from typing import Any
 
@@ -31,6 +33,38 @@ MAX_DEPTH = 10  # embedded messages parsed below this depth are kept as raw atta
 MAX_PARTS = 1000  # more MIME parts than this in one message: quarantined
 
 _COMPAT = email.policy.compat32.clone(max_line_length=0, cte_type="8bit")
+CACHED_HEADER_LENGTH = 998  # the RFC 5322 line limit: longer values are parsed every time
+CACHED_HEADERS = 512
+
+
+class _ReusingRegistry(HeaderRegistry):
+    """The default header registry, reusing the header it made for the same name and value.
+
+    The stdlib parses a header again on every lookup (Content-Type several times per
+    part, while the parser walks the message and again when we read it). A parsed
+    header depends only on its name and value and is immutable (a str with read-only
+    params and defects), so the same one can be handed out again. The cache is
+    bounded in entries and in value length.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._made: dict[tuple[str, str], Any] = {}
+
+    def __call__(self, name: str, value: str) -> Any:
+        if len(value) > CACHED_HEADER_LENGTH:
+            return super().__call__(name, value)
+        key = (name, value)
+        header = self._made.get(key)
+        if header is None:
+            if len(self._made) >= CACHED_HEADERS:
+                self._made.clear()
+            header = self._made[key] = super().__call__(name, value)
+        return header
+
+
+# email.policy.default with the reusing registry: the same parse, done once per header.
+_DEFAULT = email.policy.default.clone(header_factory=_ReusingRegistry())
 
 
 class _TooManyParts(Exception):
@@ -249,7 +283,7 @@ class _Collector:
             data = _message_bytes(inner)
         else:  # encoded (illegally) or empty: parse what the transfer encoding gives
             data = _payload_bytes(part)
-            inner = email.message_from_bytes(data, policy=email.policy.default) if data else None
+            inner = email.message_from_bytes(data, policy=_DEFAULT) if data else None
         nested: ParsedMessage | None = None
         if inner is not None and self.depth + 1 < MAX_DEPTH:
             nested = _from_message(inner, data, self.depth + 1, self.budget)
@@ -442,7 +476,7 @@ def parse_message(raw: bytes) -> ParsedMessage:
             return cleaned(salvage.salvage(data, "empty message"))
         msg: Message
         try:
-            msg = email.message_from_bytes(data, policy=email.policy.default)
+            msg = email.message_from_bytes(data, policy=_DEFAULT)
         except Exception:
             msg = email.message_from_bytes(data)  # compat32
         return cleaned(_from_message(msg, data, 0, [MAX_PARTS]))
