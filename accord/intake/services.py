@@ -22,12 +22,9 @@ from accord.audit.services import record
 from accord.contracts.models import Contact, Organization
 from accord.errors import Conflict, Forbidden, Invalid
 from accord.intake.models import HoldingOrganization, Participant, UnverifiedContact
-from accord.tickets import log
 from accord.tickets.actions import finish_change
-from accord.tickets.intake import apply_decision, attach_agreement
+from accord.tickets.intake import attach_agreement, decision_for, record_decision
 from accord.tickets.models import Message, Request, Status
-from accord.tickets.scope import decide
-from accord.tickets.targets import policy_of
 
 # Flags that described the sender as unknown; they no longer apply once linked.
 SENDER_FLAGS = frozenset({"unverified_sender", "no_sender"})
@@ -86,31 +83,11 @@ def _move(
     actor: Actor, request: Request, org: Organization, contact: Contact, now: datetime
 ) -> Request:
     request.organization, request.contact = org, contact
-    decision = decide(
-        policy_of(request),
-        org,
-        contact,
-        request.notice,
-        request.subject,
-        request.description,
-        continues=request.continues_id is not None,
-        request_id=request.pk,
-    )
-    apply_decision(request, decision)
+    decision = decision_for(request)
+    record_decision(actor, request, decision, now, linked_to=org.pk)
     request.flags = [f for f in request.flags if f.get("code") not in SENDER_FLAGS]
     request.save()
     attach_agreement(request, decision)
     if contact.email:
         Participant.objects.get_or_create(request=request, email=contact.email.lower())
-    log.append(
-        request,
-        "scope",
-        at=now,
-        actor=actor,
-        now=now,
-        to=decision.decision,
-        reason=decision.reason,
-        clause=decision.clause,
-        linked_to=org.pk,
-    )
     return finish_change(request, actor, now, "request.link_sender", organization=org.pk)

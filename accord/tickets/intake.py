@@ -10,6 +10,7 @@ transaction with the event log and the audit trail.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -31,6 +32,7 @@ from accord.tickets.signals import request_opened, send_on_commit
 from accord.tickets.targets import (
     as_engine_events,
     evaluate_request,
+    policy_of,
     store_targets,
     targets_apply,
 )
@@ -88,6 +90,38 @@ def apply_decision(request: Request, decision: Decision) -> None:
     request.scope_clause = decision.clause
     request.scope_guidance = decision.guidance
     request.flags = decision.flags
+
+
+def decision_for(request: Request) -> Decision:
+    """The scope decision a stored request gets now, from its organisation and contact."""
+    return decide(
+        policy_of(request),
+        request.organization,
+        request.contact,
+        request.notice,
+        request.subject,
+        request.description,
+        continues=request.continues_id is not None,
+        request_id=request.pk,
+    )
+
+
+def record_decision(
+    actor: Actor, request: Request, decision: Decision, now: datetime, **data: Any
+) -> None:
+    """Copy a new decision onto a stored request and log it; the caller saves it."""
+    apply_decision(request, decision)
+    log.append(
+        request,
+        "scope",
+        at=now,
+        actor=actor,
+        now=now,
+        to=decision.decision,
+        reason=decision.reason,
+        clause=decision.clause,
+        **data,
+    )
 
 
 def attach_agreement(request: Request, decision: Decision) -> None:

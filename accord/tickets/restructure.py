@@ -25,6 +25,8 @@ from accord.tickets.intake import (
     as_html,
     attach_agreement,
     check_level,
+    decision_for,
+    record_decision,
     text,
 )
 from accord.tickets.models import Message, Request, Scope, Status
@@ -133,27 +135,7 @@ def accept_per_incident(
         accepted_at=at,
         clause=billing.clause,
     )
-    decision = decide(
-        policy,
-        request.organization,
-        request.contact,
-        request.notice,
-        request.subject,
-        request.description,
-        continues=request.continues_id is not None,
-        request_id=request.pk,
-    )
-    apply_decision(request, decision)
-    log.append(
-        request,
-        "scope",
-        at=now,
-        actor=actor,
-        now=now,
-        to=decision.decision,
-        reason=decision.reason,
-        clause=decision.clause,
-    )
+    record_decision(actor, request, decision_for(request), now)
     return finish_change(
         request, actor, now, "request.per_incident_accept", accepted_by=accepted_by
     )
@@ -316,31 +298,11 @@ def recheck_awaiting_upgrade(
         .order_by("number")
     )
     for request in waiting:
-        decision = decide(
-            policy_of(request),
-            organization,
-            request.contact,
-            request.notice,
-            request.subject,
-            request.description,
-            continues=request.continues_id is not None,
-            request_id=request.pk,
-        )
+        decision = decision_for(request)
         if decision.decision == Scope.AWAITING_UPGRADE:
             continue
-        apply_decision(request, decision)
+        record_decision(actor, request, decision, now, after="installation changed")
         attach_agreement(request, decision)
-        log.append(
-            request,
-            "scope",
-            at=now,
-            actor=actor,
-            now=now,
-            to=decision.decision,
-            reason=decision.reason,
-            clause=decision.clause,
-            after="installation changed",
-        )
         changed.append(
             finish_change(request, actor, now, "request.scope_recheck", decision=decision.decision)
         )
