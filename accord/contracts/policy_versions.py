@@ -32,6 +32,7 @@ from accord.sla import Policy, TargetState, load_policy
 from accord.sla.policy import parse_policy, resolve_policy_path
 
 _COMPILED: dict[str, Policy] = {}  # digest -> compiled policy
+_SUPERSEDED: dict[tuple[str, str], Policy] = {}  # (policy, version) no longer shipped
 
 
 def _digest(text: str) -> str:
@@ -96,8 +97,15 @@ def policy_version(name: str, version: str) -> Policy:
     current = load_policy(name)
     if current.version == version:
         return current
-    row = PolicyVersion.objects.filter(policy=name, version=version).first()
-    return current if row is None else compiled(row)
+    found = _SUPERSEDED.get((name, version))
+    if found is None:
+        row = PolicyVersion.objects.filter(policy=name, version=version).first()
+        if row is None:
+            return current
+        # Only the current version's row is ever corrected, so once superseded a
+        # version's text is final: every read of its requests can share one compile.
+        found = _SUPERSEDED[(name, version)] = compiled(row)
+    return found
 
 
 def version_for_notice(name: str, notice: datetime, now: datetime) -> tuple[Policy, str]:

@@ -101,3 +101,20 @@ def test_it_refuses_to_move_to_an_unknown_version(desk: Desk, policy_dir: Path):
         move_to_version(desk.lead, request.display_number, "1999", RECEIVED)
     assert err.value.field == "version"
     assert Request.objects.get(pk=request.pk).policy_version == "2022"
+
+
+def test_it_reads_a_superseded_version_from_the_database_once(desk: Desk, policy_dir: Path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accord.contracts.policy_versions import policy_version
+
+    old = _open(desk)
+    _new_version(policy_dir)
+    _open(desk)
+    first = policy_version("capella", old.policy_version)
+    with CaptureQueriesContext(connection) as queries:
+        again = policy_version("capella", old.policy_version)
+    assert again is first
+    assert len(queries) == 0
+    assert again.version == "2022"
