@@ -129,3 +129,41 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         allowed_hosts=_hosts(env),
         debug=_flag(env, "DEBUG", False),
     )
+
+
+@dataclass(frozen=True)
+class Alerts:
+    """Alerting settings (docs/alerts.md)."""
+
+    base_url: str
+    warning_percent: int
+    webhook_allow_private: bool
+    page_ack_minutes: int
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(name, f"expected a whole number, got {raw!r}") from None
+    if not low <= value <= high:
+        raise ConfigError(name, f"expected a number from {low} to {high}, got {value}")
+    return value
+
+
+def load_alerts(env: Mapping[str, str] | None = None) -> Alerts:
+    """ACCORD_BASE_URL, ACCORD_SLA_WARNING_PERCENT, ACCORD_WEBHOOK_ALLOW_PRIVATE,
+    ACCORD_PAGE_ACK_MINUTES."""
+    env = os.environ if env is None else env
+    base = (env.get("ACCORD_BASE_URL") or "http://127.0.0.1:8000").strip().rstrip("/")
+    if not base.startswith(("http://", "https://")):
+        raise ConfigError("ACCORD_BASE_URL", f"expected an http(s) URL, got {base!r}")
+    return Alerts(
+        base_url=base,
+        warning_percent=_int(env, "ACCORD_SLA_WARNING_PERCENT", 75, 1, 99),
+        webhook_allow_private=_flag(env, "ACCORD_WEBHOOK_ALLOW_PRIVATE", False),
+        page_ack_minutes=_int(env, "ACCORD_PAGE_ACK_MINUTES", 15, 1, 1440),
+    )

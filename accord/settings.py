@@ -18,6 +18,8 @@ ALLOWED_HOSTS = _cfg.allowed_hosts
 DATABASES = {"default": _cfg.database}
 # Mail channel settings (ACCORD_SMTP_URL, ACCORD_MAIL_DOMAIN, caps, size limits).
 ACCORD_MAIL = load_mail_config()
+# Alerts: links in alert mail, the SLA warning share, webhooks to private addresses.
+ACCORD_ALERTS = config.load_alerts()
 # Attachments live under the data dir, outside any web root; only a view serves them.
 MEDIA_ROOT = DATA_DIR / "files"
 

@@ -9,6 +9,8 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission, User
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
@@ -34,11 +36,16 @@ def create_user(
     can_import: bool = False,
     team: str | None = None,
     password: str | None = None,
+    email: str = "",
     actor: Actor = SYSTEM,
     now: datetime | None = None,
 ) -> User:
-    """A staff user with an Agent profile; admins may also log in to /admin."""
+    """A staff user with an Agent profile; admins may also log in to /admin.
+
+    `email`: where the user's alerts go (docs/alerts.md); it can be set later.
+    """
     now = now or timezone.now()
+    email = clean_email(email)
     if not _USERNAME.match(name):
         raise Invalid("name", "letters, digits and _ . @ + - only, at most 150 characters")
     if role not in Role.values:
@@ -48,7 +55,7 @@ def create_user(
         raise Invalid("name", f"user {name!r} already exists")
     is_admin = role == Role.ADMIN
     user = user_model.objects.create_user(
-        username=name, password=password, is_staff=is_admin, is_superuser=is_admin
+        username=name, password=password, email=email, is_staff=is_admin, is_superuser=is_admin
     )
     group = Team.objects.get_or_create(name=team)[0] if team else None
     Agent.objects.create(user=user, role=role, team=group)
@@ -56,7 +63,32 @@ def create_user(
         user.user_permissions.add(
             Permission.objects.get(content_type__app_label="accounts", codename="import_history")
         )
-    record(actor, "user.create", user, now, role=role, can_import=can_import)
+    record(actor, "user.create", user, now, role=role, can_import=can_import, email=email)
+    return user
+
+
+def clean_email(email: str, field: str = "email") -> str:
+    """The address, trimmed and lower-cased; "" for none; Invalid when malformed."""
+    email = (email or "").strip().lower()
+    if not email:
+        return ""
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise Invalid(field, f"{email!r} is not an email address") from None
+    return email
+
+
+@transaction.atomic
+def set_email(name: str, email: str, *, actor: Actor = SYSTEM, now: datetime | None = None) -> User:
+    """Change (or with "" remove) a staff user's alert address."""
+    now = now or timezone.now()
+    user = get_user_model().objects.filter(username=name, agent__isnull=False).first()
+    if user is None:
+        raise Invalid("name", f"no staff user {name!r}")
+    previous, user.email = user.email, clean_email(email)
+    user.save(update_fields=["email"])
+    record(actor, "user.email", user, now, previous=previous, email=user.email)
     return user
 
 

@@ -96,7 +96,19 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         action="store_true",
         help="read a password for the web desk from the first line of standard input",
     )
+    create.add_argument("--email", default="", help="where the user's alerts are mailed")
     create.set_defaults(handler=_guarded(run_user_create))
+    edit = user_cmds.add_parser("set", help="change a staff user's alert address")
+    edit.add_argument("name")
+    edit.add_argument("--email", required=True, help='the new address ("" removes it)')
+    edit.set_defaults(handler=_guarded(run_user_set))
+    alerts = user_cmds.add_parser("alerts", help="show or choose a staff user's alert mail")
+    alerts.add_argument("name")
+    alerts.add_argument(
+        "--events",
+        help="comma-separated alert events to mail (empty: none; 'all': every one)",
+    )
+    alerts.set_defaults(handler=_guarded(run_user_alerts))
 
     token = sub.add_parser("token", help="manage API tokens")
     token_cmds = token.add_subparsers(dest="token_command", required=True, metavar="SUBCOMMAND")
@@ -130,10 +142,32 @@ def run_user_create(args: argparse.Namespace) -> int:
             print("accord: --password-stdin: the first line of input is empty", file=sys.stderr)
             return 1
     user = create_user(
-        args.name, role=args.role, can_import=args.can_import, team=args.team, password=password
+        args.name,
+        role=args.role,
+        can_import=args.can_import,
+        team=args.team,
+        password=password,
+        email=args.email,
     )
     extra = ", may import history" if args.can_import else ""
     print(f"created {args.role} {user.get_username()}{extra}")
+    return 0
+
+
+def run_user_set(args: argparse.Namespace) -> int:
+    from accord.accounts.services import set_email
+
+    user = set_email(args.name, args.email)
+    print(f"{user.get_username()}: alerts go to {user.email or '(no address: none are mailed)'}")
+    return 0
+
+
+def run_user_alerts(args: argparse.Namespace) -> int:
+    from accord.notify.preferences import alert_events, set_alert_events
+
+    if args.events is not None:
+        set_alert_events(args.name, args.events)
+    print(f"{args.name}: {', '.join(alert_events(args.name)) or '(no alert mail)'}")
     return 0
 
 

@@ -66,10 +66,13 @@ def run_move(args: argparse.Namespace) -> int:
         raise Invalid("--to", f"no version {args.to!r} of {name} on record")
     moves, refusals = preview_move(name, args.to, now)
     for m in moves:
-        print(f"{m.number}  {m.kind}: {m.before} -> {m.after}")
+        if m.kept:
+            print(f"{m.number}  {m.kind}: stays {m.before} (not {m.after}): {m.kept}")
+        else:
+            print(f"{m.number}  {m.kind}: {m.before} -> {m.after}")
     for r in refusals:
         print(f"cannot move {r}")
-    if not moves:
+    if not [m for m in moves if not m.kept]:
         print("no deadline would move")
     if not args.apply:
         print("preview only: add --apply to move the requests")

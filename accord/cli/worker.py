@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import socket
 import sys
 from types import FrameType
 
@@ -23,6 +24,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--interval", type=float, default=5.0, metavar="SECONDS", help="sleep when idle"
+    )
+    parser.add_argument(
+        "--id",
+        dest="worker_id",
+        default=os.environ.get("ACCORD_WORKER_ID") or socket.gethostname(),
+        metavar="NAME",
+        help="this worker's id, unique among running workers (default: ACCORD_WORKER_ID or "
+        "the host name); a restart with the same id resends what the last run left half-sent",
     )
 
 
@@ -46,7 +55,12 @@ def run_worker(args: argparse.Namespace) -> int:
     if not args.until_idle:
         signal.signal(signal.SIGTERM, stop)
     interval = getattr(args, "interval", 5.0)
-    totals = run(until_idle=args.until_idle, interval=interval, should_stop=lambda: stopping)
+    totals = run(
+        until_idle=args.until_idle,
+        interval=interval,
+        should_stop=lambda: stopping,
+        worker_id=getattr(args, "worker_id", ""),
+    )
     print(totals.summary())
     for error in totals.errors:
         print(f"accord worker: {error}", file=sys.stderr)

@@ -134,6 +134,7 @@ class DeadlineMove:
     kind: str
     before: str
     after: str
+    kept: str = ""  # why it does not move: a recorded verdict the new version would rewrite
 
 
 def _target_summary(state: TargetState | None, zone: tzinfo) -> str:
@@ -165,7 +166,7 @@ def preview_move(name: str, version: str, now: datetime) -> tuple[list[DeadlineM
     level does not exist in that version).
     """
     from accord.tickets.models import Request, Status
-    from accord.tickets.targets import evaluate_with
+    from accord.tickets.targets import evaluate_with, with_verdicts
 
     target = policy_version(name, version)
     moves: list[DeadlineMove] = []
@@ -182,13 +183,21 @@ def preview_move(name: str, version: str, now: datetime) -> tuple[list[DeadlineM
                 f"{request.display_number}: level {request.level!r} does not exist in {version}"
             )
             continue
-        before = evaluate_with(policy_version(name, request.policy_version), request, now)
-        after = evaluate_with(target, request, now)
+        before = with_verdicts(
+            request, evaluate_with(policy_version(name, request.policy_version), request, now)
+        )
+        raw = evaluate_with(target, request, now).targets
+        after = with_verdicts(request, evaluate_with(target, request, now))
         for kind in ("first_response", "resolution"):
-            old, new = before.targets[kind], after.targets[kind]
-            was, will = _target_summary(old, target.zone), _target_summary(new, target.zone)
+            was, will = _target_summary(before[kind], target.zone), _target_summary(
+                after[kind], target.zone
+            )
+            would = _target_summary(raw[kind], target.zone)
             if was != will:
                 moves.append(DeadlineMove(request.display_number, kind, was, will))
+            elif would != will:
+                why = "a recorded verdict is never rewritten (semantics 4-5)"
+                moves.append(DeadlineMove(request.display_number, kind, was, would, kept=why))
     return moves, refusals
 
 

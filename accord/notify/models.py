@@ -9,6 +9,7 @@ Notices that carry no desk message (over-size mail, ...) are made unique by
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -26,6 +27,7 @@ class Outbox(models.Model):
         ACKNOWLEDGEMENT = "ack", "Acknowledgement"
         REPLY = "reply", "Agent reply"
         NOTICE = "notice", "Notice"
+        ALERT = "alert", "Staff alert"
 
     request = models.ForeignKey("tickets.Request", on_delete=models.CASCADE, related_name="outbox")
     ticket_message = models.OneToOneField(
@@ -51,6 +53,9 @@ class Outbox(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
+    lease_owner = models.CharField(
+        max_length=200, blank=True, help_text="the worker id that holds the lease"
+    )
     created = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
 
@@ -70,3 +75,79 @@ class Outbox(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.to_email} ({self.state})"
+
+
+class Webhook(models.Model):
+    """A subscription: deliveries of the named events to a URL, signed with the secret."""
+
+    class Format(models.TextChoices):
+        JSON = "json", "Accord JSON"
+        SLACK = "slack", "Slack-compatible (text)"
+        PAGERDUTY = "pagerduty", "PagerDuty Events v2"
+
+    url = models.URLField(max_length=2000)
+    events = models.JSONField(default=list)
+    secret = models.CharField(max_length=200)
+    format = models.CharField(max_length=10, choices=Format.choices, default=Format.JSON)
+    routing_key = models.CharField(
+        max_length=200, blank=True, help_text="PagerDuty integration key (pagerduty format)"
+    )
+    active = models.BooleanField(default=True)
+    created = models.DateTimeField()
+    created_by = models.CharField(max_length=200)
+
+    def __str__(self) -> str:
+        return f"{self.url} ({', '.join(self.events)})"
+
+
+class WebhookDelivery(models.Model):
+    """One POST of one event to one webhook; retried with backoff like the mail outbox.
+
+    `key` is unique: the on-commit receivers, the worker's alerting of a
+    transition and a resend each make their own key, so a repeat is a no-op.
+    `delivery_id` is the id a receiver dedupes by (in the body and in
+    X-Accord-Delivery): the row's own id, or for a resend the original's.
+    """
+
+    State = Outbox.State
+
+    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    request = models.ForeignKey(
+        "tickets.Request",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="webhook_deliveries",
+    )
+    key = models.CharField(max_length=200, unique=True)
+    delivery_id = models.CharField(
+        max_length=40, blank=True, help_text="the id in the body and X-Accord-Delivery"
+    )
+    event = models.CharField(max_length=40)
+    body = models.TextField(help_text="the exact bytes signed and sent (UTF-8 JSON)")
+    state = models.CharField(max_length=12, choices=Outbox.State.choices, default="queued")
+    reason = models.TextField(blank=True)
+    status_code = models.PositiveIntegerField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    lease_owner = models.CharField(max_length=200, blank=True)
+    created = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "webhook deliveries"
+        ordering = ["created", "id"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="webhook_delivery_due")]
+
+    def __str__(self) -> str:
+        return f"{self.event} to {self.webhook.url} ({self.state})"
+
+
+class AlertSettings(models.Model):
+    """A staff user's choice of alert mail; no row means every alert."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_settings"
+    )
+    events = models.JSONField(default=list, help_text="alert events mailed to this user")

@@ -46,6 +46,32 @@ def on_message_added(sender: Any, message_id: int, **kwargs: Any) -> None:
         logger.exception("could not queue mail for message %s", message_id)
 
 
+def on_desk_event(sender: Any, request_id: int, **kwargs: Any) -> None:
+    """Staff alerts and webhooks for the request's fresh desk events (once per event)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accord.notify.alerts import EVENT_KINDS, alert_event
+    from accord.tickets.models import Event
+
+    now = timezone.now()
+    try:
+        fresh = Event.objects.filter(
+            request_id=request_id, kind__in=EVENT_KINDS, recorded__gte=now - timedelta(minutes=5)
+        ).select_related("request__organization", "request__assignee", "request__team")
+        for event in fresh.order_by("seq"):
+            alert_event(event, now)
+    except Exception:
+        logger.exception("could not queue the alerts of request %s", request_id)
+
+
 def connect() -> None:
     signals.request_opened.connect(on_request_opened, dispatch_uid="notify.request_opened")
     signals.message_added.connect(on_message_added, dispatch_uid="notify.message_added")
+    for signal, name in (
+        (signals.request_opened, "opened"),
+        (signals.message_added, "message"),
+        (signals.request_changed, "changed"),
+    ):
+        signal.connect(on_desk_event, dispatch_uid=f"notify.alerts.{name}")

@@ -4,17 +4,20 @@ A row is delivered only by whoever claimed it (state `sending`, see
 accord.worker.claim); the outcome is written with a conditional UPDATE on
 that state, so a row whose lease expired and was claimed by another worker
 is not overwritten. Delivery is at least once: a worker killed after the
-server accepted a mail but before recording it will send it again.
+server accepted a mail but before recording it will send it again. Webhook
+deliveries (`WebhookDelivery`) go through the same `finish` with the same
+states and backoff.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.db.models import F
 from django.utils import timezone
 
-from accord.notify.models import Outbox
+from accord.notify.models import Outbox, WebhookDelivery
 from accord.notify.transport import PermanentError, TemporaryError, Transport
 
 BACKOFF_FIRST = timedelta(minutes=1)
@@ -28,10 +31,16 @@ def backoff(attempts: int) -> timedelta:
 
 
 def deliver(row: Outbox, transport: Transport, now: datetime | None = None) -> str:
-    """Send one claimed row; returns the state it ends in."""
-    mine = Outbox.objects.filter(pk=row.pk, state=Outbox.State.SENDING)
+    """Send one claimed outbox row; returns the state it ends in."""
+    return finish(row, lambda: transport.send(row), now)
+
+
+def finish(row: Outbox | WebhookDelivery, send: Callable[[], object], now: datetime | None) -> str:
+    """Run `send` for a claimed row (mail or webhook) and record the outcome on it."""
+    mine = type(row).objects.filter(pk=row.pk, state=Outbox.State.SENDING)  # type: ignore[attr-defined]
+    extra: dict[str, object] = {}
     try:
-        transport.send(row)
+        result = send()
     except PermanentError as exc:
         now = now or timezone.now()
         mine.update(
@@ -68,6 +77,8 @@ def deliver(row: Outbox, transport: Transport, now: datetime | None = None) -> s
             lease_until=None,
         )
         return Outbox.State.FAILED
+    if isinstance(row, WebhookDelivery) and isinstance(result, int):
+        extra["status_code"] = result
     now = now or timezone.now()
     mine.update(
         state=Outbox.State.SENT,
@@ -76,5 +87,6 @@ def deliver(row: Outbox, transport: Transport, now: datetime | None = None) -> s
         reason="",
         lease_until=None,
         next_attempt_at=None,
+        **extra,
     )
     return Outbox.State.SENT

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from accord.sla.policy_spec import CHANNELS, STATUSES, TARGET_KINDS
 
@@ -198,12 +199,75 @@ class SlaTarget(models.Model):
     within_seconds = models.PositiveIntegerField()
     clause = models.CharField(max_length=200)
     computed_at = models.DateTimeField()
+    warn_at = models.DateTimeField(
+        null=True, blank=True, help_text="when the warning share of the clock is consumed"
+    )
+    warned = models.BooleanField(default=False, help_text="the warning transition is recorded")
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["request", "kind"], name="target_one_per_kind")
         ]
-        indexes = [models.Index(fields=["state", "due"], name="target_state_due")]
+        indexes = [
+            models.Index(fields=["state", "due"], name="target_state_due"),
+            # The worker's sweep polls only running targets (see accord.tickets.transitions).
+            models.Index(fields=["due"], name="target_running_due", condition=Q(state="running")),
+            models.Index(
+                fields=["warn_at"],
+                name="target_warning_due",
+                condition=Q(state="running", warned=False),
+            ),
+        ]
+
+
+class SlaTransition(models.Model):
+    """One SLA transition of one target, recorded once when it happens (append-only).
+
+    `at` is the instant it took effect (a breach at its due instant, a met at
+    the reply), `recorded` when the desk wrote it. Alerts are sent from these rows:
+    `alerted` is set by notify once every alert of the row is queued, so a
+    transition recorded by a process that died before alerting is found again.
+    """
+
+    class Kind(models.TextChoices):
+        WARNING = "warning", "Warning"
+        BREACHED = "breached", "Breached"
+        MET = "met", "Met"
+        PAUSED = "paused", "Paused"
+        RESUMED = "resumed", "Resumed"
+        APPEARED = "appeared", "Appeared"
+        DISAPPEARED = "disappeared", "Disappeared"
+        REOPENED = "reopened", "Reopened (met verdict voided)"
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="transitions")
+    target = models.CharField(max_length=20, choices=TargetKind.choices)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    at = models.DateTimeField()
+    due = models.DateTimeField(null=True, blank=True, help_text="the due instant as it stood")
+    level = models.CharField(max_length=30)
+    policy = models.CharField(max_length=50)
+    policy_version = models.CharField(max_length=50)
+    clause = models.CharField(max_length=200)
+    clock = models.CharField(max_length=10)
+    recorded = models.DateTimeField()
+    alerted = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [
+            models.Index(fields=["request", "at"], name="transition_request_at"),
+            models.Index(
+                fields=["id"], name="transition_not_alerted", condition=Q(alerted__isnull=True)
+            ),
+        ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("SLA transitions are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValueError("SLA transitions are append-only")
 
 
 class TimeEntry(models.Model):

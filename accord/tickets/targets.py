@@ -13,11 +13,12 @@ from datetime import datetime
 from typing import Any
 
 from accord.contracts.policy_versions import policy_version
-from accord.sla import Evaluation, Event, Policy, evaluate
+from accord.sla import Evaluation, Event, Policy, TargetState, evaluate
 from accord.sla.jsonio import iso, target_to_json
-from accord.tickets.log import ENGINE_EVENT_TYPES
+from accord.tickets import transitions
+from accord.tickets.log import ENGINE_EVENT_TYPES, last_instant
 from accord.tickets.models import Event as LogEvent
-from accord.tickets.models import Request, Scope, SlaTarget
+from accord.tickets.models import Request, Scope, SlaTarget, SlaTransition
 
 
 def engine_events(request: Request) -> list[Event]:
@@ -67,16 +68,36 @@ def evaluate_with(
     )
 
 
+def with_verdicts(request: Request, ev: Evaluation | None) -> dict[str, TargetState | None]:
+    """The targets as read: the engine's, with the recorded verdicts kept over them.
+
+    `ev` is None when no targets apply now (out of scope, merged): the verdicts
+    recorded before still show.
+    """
+    targets: dict[str, TargetState | None] = (
+        dict(ev.targets) if ev is not None else {"first_response": None, "resolution": None}
+    )
+    for row in SlaTarget.objects.filter(request=request, state__in=transitions.VERDICTS):
+        kept = transitions.kept_state(row, targets.get(row.kind))
+        if kept is not None:
+            targets[row.kind] = kept
+    return targets
+
+
+def evaluate_recorded(request: Request, as_of: datetime) -> Evaluation | None:
+    """`evaluate_request` with the recorded verdicts kept; None when no targets apply."""
+    ev = evaluate_request(request, as_of) if targets_apply(request) else None
+    targets = with_verdicts(request, ev)
+    if ev is None:
+        return None
+    return ev._replace(first_response=targets["first_response"], resolution=targets["resolution"])
+
+
 def targets_json(request: Request, as_of: datetime) -> dict[str, Any]:
     """{"first_response": T, "resolution": T} as of `as_of`; T is null when none applies."""
-    if not targets_apply(request):
-        return {"first_response": None, "resolution": None}
-    ev = evaluate_request(request, as_of)
+    ev = evaluate_request(request, as_of) if targets_apply(request) else None
     zone = policy_of(request).zone
-    return {
-        "first_response": target_to_json(ev.first_response, zone),
-        "resolution": target_to_json(ev.resolution, zone),
-    }
+    return {kind: target_to_json(state, zone) for kind, state in with_verdicts(request, ev).items()}
 
 
 def notice_json(request: Request) -> str | None:
@@ -86,46 +107,59 @@ def notice_json(request: Request) -> str | None:
 def store_targets(
     request: Request, now: datetime, evaluation: Evaluation | None = None, *, new: bool = False
 ) -> list[SlaTarget]:
-    """Recompute the stored rows as of `now`; rows of targets that no longer apply go.
+    """Recompute the stored rows as of `now` and record the transitions that makes.
 
     `evaluation`: the request's evaluation as of `now` when the caller already has it.
     `new`: the request was created in this transaction, so it has no rows yet.
     The caller holds the request row lock, so the rows read here stay as read: one
-    read, then an insert of the new kinds, an update per existing kind and one delete
-    of the kinds that no longer apply.
+    read, then an insert of the new kinds, an update per changed kind and one delete
+    of the kinds that no longer apply. Recorded verdicts stay (accord.tickets.transitions);
+    a kind that no longer applies keeps its row when it has one.
     """
+    # FOR UPDATE (PostgreSQL): the worker's sweep moves these rows without the request lock.
+    rows = SlaTarget.objects.filter(request=request).select_for_update()
+    existing = {} if new else {row.kind: row for row in rows}
     if targets_apply(request):
         ev = evaluate_request(request, now) if evaluation is None else evaluation
-        states = ev.targets
+        states: dict[str, TargetState | None] = dict(ev.targets)
     else:
-        states = {}
-    existing = {} if new else {row.kind: row for row in SlaTarget.objects.filter(request=request)}
+        states = {kind: None for kind in existing}
+    policy = policy_of(request)
+    warn = transitions.warner(request, policy)
+    changed_at: datetime | None = None
     kept: list[SlaTarget] = []
     created: list[SlaTarget] = []
+    gone: list[int] = []
+    found: list[SlaTransition] = []
     for kind, state in states.items():
-        if state is None:
+        row = existing.get(kind)
+        if state is None and row is None:
             continue
-        values = {
-            "state": state.state,
-            "due": state.due if state.state != "paused" else None,
-            "met_at": state.met_at,
-            "breached_at": state.breached_at,
-            "clock": state.clock,
-            "within_seconds": state.within_seconds,
-            "clause": state.clause,
-            "computed_at": now,
-        }
-        row = existing.pop(kind, None)
+        if changed_at is None:
+            changed_at = now if new else min(now, last_instant(request))
+        change = transitions.settle(request, row, state, now, changed_at, warn)
+        moves = [f for f in change.found if not (new and f[0] == SlaTransition.Kind.APPEARED)]
+        if change.values is None:
+            if row is not None:
+                gone.append(row.pk)
+            found += transitions.record(request, kind, moves, row, now)
+            continue
+        values = {**change.values, "computed_at": now}
         if row is None:
             row = SlaTarget(request=request, kind=kind, **values)
             created.append(row)
         else:
-            for name, value in values.items():
-                setattr(row, name, value)
-            row.save(update_fields=list(values))
+            dirty = [name for name, value in values.items() if getattr(row, name) != value]
+            for name in dirty:
+                setattr(row, name, values[name])
+            if dirty != ["computed_at"]:
+                row.save(update_fields=dirty)
         kept.append(row)
+        found += transitions.record(request, kind, moves, row, now)
     if created:
         SlaTarget.objects.bulk_create(created)
-    if existing:
-        SlaTarget.objects.filter(pk__in=[row.pk for row in existing.values()]).delete()
+    if gone:
+        SlaTarget.objects.filter(pk__in=gone).delete()
+    if found:
+        SlaTransition.objects.bulk_create(found)
     return kept

@@ -29,14 +29,18 @@ class Totals:
     sent: int = 0
     fetched: int = 0
     processed: int = 0
-    breaches: int = 0
+    transitions: int = 0
+    alerted: int = 0
+    webhooks: int = 0
     swept: int = 0
+    released: int = 0
     errors: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         text = (
             f"outbox handled {self.sent}, fetched {self.fetched}, pending processed "
-            f"{self.processed}, targets updated {self.breaches}, queued by sweep {self.swept}"
+            f"{self.processed}, SLA transitions {self.transitions}, alerted {self.alerted}, "
+            f"webhooks {self.webhooks}, queued by sweep {self.swept}"
         )
         return text + (f", {len(self.errors)} errors" if self.errors else "")
 
@@ -52,15 +56,24 @@ def _step(totals: Totals, name: str, task: Callable[[], int]) -> int:
     return done
 
 
-def one_pass(totals: Totals, transport: Transport | None, *, first: bool, until_idle: bool) -> int:
+def one_pass(
+    totals: Totals,
+    transport: Transport | None,
+    *,
+    first: bool,
+    until_idle: bool,
+    owner: str = "",
+) -> int:
     grace = timedelta(0) if until_idle else tasks.PENDING_GRACE
     work = 0
     work += _step(totals, "swept", tasks.sweep_outbox)
     if first or not until_idle:
         work += _step(totals, "fetched", lambda: tasks.fetch_imap(force=until_idle))
     work += _step(totals, "processed", lambda: tasks.process_pending_mail(grace=grace))
-    work += _step(totals, "breaches", tasks.mark_breaches)
-    work += _step(totals, "sent", lambda: tasks.send_outbox(transport))
+    work += _step(totals, "transitions", tasks.record_sla)
+    work += _step(totals, "alerted", tasks.alert)
+    work += _step(totals, "sent", lambda: tasks.send_outbox(transport, owner=owner))
+    work += _step(totals, "webhooks", lambda: tasks.send_webhooks(owner=owner))
     return work
 
 
@@ -70,16 +83,24 @@ def run(
     interval: float = 5.0,
     transport: Transport | None = None,
     should_stop: Callable[[], bool] = lambda: False,
+    worker_id: str = "",
 ) -> Totals:
-    """Run passes; with `until_idle`, return once a pass found nothing to do."""
+    """Run passes; with `until_idle`, return once a pass found nothing to do.
+
+    `worker_id`: this worker's id, unique among running workers; leases it held
+    before a crash are released at start (`tasks.release_leases`).
+    """
     transport = transport if transport is not None else default_transport()
     if transport is None:
         logger.warning("ACCORD_SMTP_URL is not set: outbound mail stays queued")
     totals = Totals()
+    _step(totals, "released", lambda: tasks.release_leases(worker_id))
     passes = 0
     while not should_stop():
         close_old_connections()
-        work = one_pass(totals, transport, first=passes == 0, until_idle=until_idle)
+        work = one_pass(
+            totals, transport, first=passes == 0, until_idle=until_idle, owner=worker_id
+        )
         passes += 1
         if until_idle and (work == 0 or passes >= MAX_IDLE_PASSES):
             break

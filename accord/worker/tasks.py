@@ -6,8 +6,9 @@
   database failure between the two steps), after a grace period.
 - `fetch_imap`: enabled IMAP sources whose `next_fetch_at` has come (all of
   them with `force`), leased so that one worker polls a source at a time.
-- `mark_breaches`: stored targets still `running` whose due has passed are
-  recomputed (the engine then reports them breached), under the request lock.
+- `record_sla`: warnings and breaches whose instant has come become transition
+  rows, once (accord.tickets.sweep); `alert` queues their alerts
+  (accord.notify.alerts); `send_webhooks` posts queued webhook deliveries.
 - `sweep_outbox`: fresh public outbound email messages without an outbox row
   (a receiver that failed after commit), queued now.
 """
@@ -16,20 +17,22 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from functools import partial
 
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from accord.intake.mail.imap import FetchResult, ImapAccount, fetch
 from accord.intake.models import ImapSource, RawMessage
 from accord.intake.pipeline import process, store_callback
-from accord.notify.models import Outbox
+from accord.notify.alerts import alert_transitions
+from accord.notify.models import Outbox, WebhookDelivery
 from accord.notify.queue import FRESH, enqueue_message
-from accord.notify.send import deliver
+from accord.notify.send import deliver, finish
 from accord.notify.transport import Transport
-from accord.tickets.models import Channel, Message, Request, SlaTarget, TargetState
-from accord.tickets.targets import store_targets
+from accord.notify.webhooks import post
+from accord.tickets.models import Channel, Message
+from accord.tickets.sweep import record_due
 from accord.worker.claim import claim
 
 logger = logging.getLogger(__name__)
@@ -38,7 +41,9 @@ PENDING_GRACE = timedelta(seconds=30)
 BATCH = 50
 
 
-def send_outbox(transport: Transport | None, now: datetime | None = None) -> int:
+def send_outbox(
+    transport: Transport | None, now: datetime | None = None, *, owner: str = ""
+) -> int:
     if transport is None:
         return 0
     now = now or timezone.now()
@@ -46,7 +51,13 @@ def send_outbox(transport: Transport | None, now: datetime | None = None) -> int
         state=Outbox.State.SENDING, lease_until__lt=now
     )
     rows = claim(
-        Outbox, due, "next_attempt_at", BATCH, state=Outbox.State.SENDING, lease_until=now + LEASE
+        Outbox,
+        due,
+        "next_attempt_at",
+        BATCH,
+        state=Outbox.State.SENDING,
+        lease_until=now + LEASE,
+        lease_owner=owner,
     )
     for row in rows:
         deliver(row, transport)
@@ -120,25 +131,52 @@ def fetch_imap(now: datetime | None = None, *, force: bool = False) -> int:
     return sum(r.stored for _, r in fetch_due(now, force=force))
 
 
-def mark_breaches(now: datetime | None = None) -> int:
+def record_sla(now: datetime | None = None) -> int:
+    """Warnings and breaches whose instant has come, recorded once (accord.tickets.sweep)."""
+    return record_due(now or timezone.now())
+
+
+def alert(now: datetime | None = None) -> int:
+    """Transitions not yet alerted get their staff mail and webhook deliveries queued."""
+    return alert_transitions(now)
+
+
+def release_leases(owner: str, now: datetime | None = None) -> int:
+    """Rows a worker of this id was sending when it died go back to the queue at once.
+
+    A starting worker calls this with its own id: nobody else holds those rows
+    (ids are unique per running worker), so they need not wait for the lease to
+    expire. A row whose mail or POST went out just before the kill is sent again:
+    delivery is at least once (docs/alerts.md).
+    """
+    if not owner:
+        return 0
     now = now or timezone.now()
-    request_ids = list(
-        SlaTarget.objects.filter(state=TargetState.RUNNING, due__lt=now)
-        .order_by("due")
-        .values_list("request_id", flat=True)
-        .distinct()[:BATCH]
+    released = 0
+    for model in (Outbox, WebhookDelivery):
+        released += model.objects.filter(  # type: ignore[attr-defined]
+            state=Outbox.State.SENDING, lease_owner=owner
+        ).update(state=Outbox.State.QUEUED, lease_until=None, next_attempt_at=now)
+    return released
+
+
+def send_webhooks(now: datetime | None = None, *, owner: str = "") -> int:
+    now = now or timezone.now()
+    due = Q(state=WebhookDelivery.State.QUEUED, next_attempt_at__lte=now) | Q(
+        state=WebhookDelivery.State.SENDING, lease_until__lt=now
     )
-    changed = 0
-    for request_id in request_ids:
-        with transaction.atomic():
-            request = Request.objects.select_for_update().get(pk=request_id)
-            store_targets(request, now)
-        overdue = SlaTarget.objects.filter(
-            request_id=request_id, state=TargetState.RUNNING, due__lt=now
-        )
-        if not overdue.exists():
-            changed += 1
-    return changed
+    rows = claim(
+        WebhookDelivery,
+        due,
+        "next_attempt_at",
+        BATCH,
+        state=WebhookDelivery.State.SENDING,
+        lease_until=now + LEASE,
+        lease_owner=owner,
+    )
+    for row in rows:
+        finish(row, partial(post, row), now)
+    return len(rows)
 
 
 def sweep_outbox(now: datetime | None = None) -> int:

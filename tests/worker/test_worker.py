@@ -13,9 +13,9 @@ from django.utils import timezone
 from intake.support import PYTHON, REPO, CliDesk, deliver, message
 
 from accord.notify.models import Outbox
-from accord.tickets.models import SlaTarget
+from accord.tickets.models import SlaTarget, SlaTransition
 from accord.worker.claim import claim
-from accord.worker.tasks import LEASE, mark_breaches
+from accord.worker.tasks import LEASE, record_sla
 
 
 def test_it_claims_a_due_row_for_one_worker_only(mail_desk: Any) -> None:
@@ -32,8 +32,11 @@ def test_it_marks_a_passed_due_as_breached_in_the_stored_row(mail_desk: Any) -> 
     request = deliver(message("Printing fails")).raw.request
     target = SlaTarget.objects.get(request=request, kind="first_response")
     assert target.state == "running" and target.due is not None
-    assert mark_breaches(target.due - timedelta(seconds=1)) == 0
-    assert mark_breaches(target.due + timedelta(seconds=1)) == 1
+    before = record_sla(target.due - timedelta(seconds=1))  # the warning only
+    kinds = SlaTransition.objects.filter(request=request).values_list("kind", flat=True)
+    assert before == 1 and list(kinds) == ["warning"]
+    assert record_sla(target.due + timedelta(seconds=1)) == 1
+    assert record_sla(target.due + timedelta(seconds=2)) == 0
     target.refresh_from_db()
     assert target.state == "breached" and target.breached_at == target.due
 
