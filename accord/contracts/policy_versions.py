@@ -189,8 +189,9 @@ def preview_move(name: str, version: str, now: datetime) -> tuple[list[DeadlineM
         raw = evaluate_with(target, request, now).targets
         after = with_verdicts(request, evaluate_with(target, request, now))
         for kind in ("first_response", "resolution"):
-            was, will = _target_summary(before[kind], target.zone), _target_summary(
-                after[kind], target.zone
+            was, will = (
+                _target_summary(before[kind], target.zone),
+                _target_summary(after[kind], target.zone),
             )
             would = _target_summary(raw[kind], target.zone)
             if was != will:
