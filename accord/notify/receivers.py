@@ -47,21 +47,29 @@ def on_message_added(sender: Any, message_id: int, **kwargs: Any) -> None:
 
 
 def on_desk_event(sender: Any, request_id: int, **kwargs: Any) -> None:
-    """Staff alerts and webhooks for the request's fresh desk events (once per event)."""
+    """Staff alerts, webhooks and customer status mail for the request's fresh desk events.
+
+    Each is keyed by the event's id, so a repeat (another signal for the same
+    request) queues nothing twice.
+    """
     from datetime import timedelta
 
     from django.utils import timezone
 
     from accord.notify.alerts import EVENT_KINDS, alert_event
+    from accord.notify.customer import status_notice
     from accord.tickets.models import Event
 
     now = timezone.now()
     try:
         fresh = Event.objects.filter(
             request_id=request_id, kind__in=EVENT_KINDS, recorded__gte=now - timedelta(minutes=5)
-        ).select_related("request__organization", "request__assignee", "request__team")
+        ).select_related(
+            "request__organization", "request__assignee", "request__team", "request__contact"
+        )
         for event in fresh.order_by("seq"):
             alert_event(event, now)
+            status_notice(event, now)
     except Exception:
         logger.exception("could not queue the alerts of request %s", request_id)
 

@@ -7,7 +7,8 @@ therefore needs no engine run: a running row whose due has passed breached at
 that due, and one whose `warn_at` has passed is due a warning. `record_due`
 finds them through two partial indexes (running rows by `due`; running,
 unwarned rows by `warn_at`), and in one transaction per batch moves the rows
-and inserts one `SlaTransition` each.
+and inserts one `SlaTransition` each, set-based: one SELECT of ids, one
+INSERT ... SELECT, one UPDATE per batch, whatever its size.
 
 Exactly once, with any number of workers: on PostgreSQL the batch is selected
 `FOR UPDATE SKIP LOCKED`, so two workers take disjoint rows, and a service that
@@ -21,72 +22,93 @@ Alerts are sent from the transition rows afterwards (accord.notify.alerts).
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F, Q, QuerySet
 
-from accord.tickets.models import SlaTarget, SlaTransition, TargetState
+from accord.tickets.models import Request, SlaTarget, SlaTransition, TargetState
 
-BATCH = 1000
+BATCH = 5000
+_COLUMNS = (
+    "request_id, target, kind, at, due, level, policy, policy_version, clause, clock, "
+    "recorded, alerted"
+)
 
 
-def _claim(due: Q, order: str, limit: int) -> list[SlaTarget]:
-    rows: QuerySet[SlaTarget] = (
-        SlaTarget.objects.filter(due).select_related("request").order_by(order)
+def _move(
+    where: str,
+    params: list[Any],
+    order: str,
+    sets: str,
+    kind: str,
+    at: str,
+    now: datetime,
+    limit: int,
+) -> int:
+    """Move one batch of rows matching `where` (SQL on table `t`) and record a transition each.
+
+    `sets`: the SET clause for the moved rows; `at`: the column whose value is the
+    instant the transition took effect. Returns how many rows moved.
+    """
+    t, r, s = SlaTarget._meta.db_table, Request._meta.db_table, SlaTransition._meta.db_table
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    pick = f"SELECT id FROM {t} WHERE {where} ORDER BY {order}, id LIMIT %s"
+    copy = (
+        f"SELECT m.request_id, m.kind, %s, m.{at}, m.due, r.level, r.policy, "
+        f"r.policy_version, m.clause, m.clock, %s, NULL"
     )
-    if connection.vendor == "postgresql":
-        rows = rows.select_for_update(skip_locked=True, of=("self",))
-    return list(rows[:limit])
-
-
-def _transition(row: SlaTarget, kind: str, at: datetime, now: datetime) -> SlaTransition:
-    request = row.request
-    return SlaTransition(
-        request=request,
-        target=row.kind,
-        kind=kind,
-        at=at,
-        due=row.due,
-        level=request.level,
-        policy=request.policy,
-        policy_version=request.policy_version,
-        clause=row.clause,
-        clock=row.clock,
-        recorded=now,
-    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One statement: claim (SKIP LOCKED), move, and insert from what moved.
+            cursor.execute(
+                f"WITH c AS ({pick} FOR UPDATE SKIP LOCKED),"
+                f" m AS (UPDATE {t} SET {sets} FROM c WHERE {t}.id = c.id RETURNING {t}.*)"
+                f" INSERT INTO {s} ({_COLUMNS}) {copy}"
+                f" FROM m JOIN {r} r ON r.id = m.request_id",
+                [*params, limit, now, kind, stamp],
+            )
+            return cursor.rowcount
+        # SQLite: the write lock is held from BEGIN IMMEDIATE, so the two statements
+        # pick the same rows (same condition, same order, nothing else writes between).
+        cursor.execute(
+            f"INSERT INTO {s} ({_COLUMNS}) {copy} FROM {t} m JOIN {r} r ON r.id = m.request_id"
+            f" WHERE m.id IN ({pick}) ORDER BY m.{at}, m.id",
+            [kind, stamp, *params, limit],
+        )
+        cursor.execute(f"UPDATE {t} SET {sets} WHERE id IN ({pick})", [stamp, *params, limit])
+        return cursor.rowcount
 
 
 @transaction.atomic
 def record_breaches(now: datetime, limit: int = BATCH) -> int:
     """Running targets whose due has passed become breached at their due; how many."""
-    rows = _claim(Q(state=TargetState.RUNNING, due__lt=now), "due", limit)
-    if not rows:
-        return 0
-    SlaTarget.objects.filter(pk__in=[row.pk for row in rows]).update(
-        state=TargetState.BREACHED, breached_at=F("due"), computed_at=now
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    return _move(
+        "state = %s AND due < %s",
+        [TargetState.RUNNING, stamp],
+        "due",
+        f"state = '{TargetState.BREACHED}', breached_at = due, computed_at = %s",
+        SlaTransition.Kind.BREACHED,
+        "due",
+        now,
+        limit,
     )
-    SlaTransition.objects.bulk_create(
-        [_transition(row, SlaTransition.Kind.BREACHED, row.due, now) for row in rows if row.due]
-    )
-    return len(rows)
 
 
 @transaction.atomic
 def record_warnings(now: datetime, limit: int = BATCH) -> int:
     """Running, unwarned targets whose warning instant has passed get their warning."""
-    due = Q(state=TargetState.RUNNING, warned=False, warn_at__lte=now, due__gte=now)
-    rows = _claim(due, "warn_at", limit)
-    if not rows:
-        return 0
-    SlaTarget.objects.filter(pk__in=[row.pk for row in rows]).update(warned=True)
-    SlaTransition.objects.bulk_create(
-        [
-            _transition(row, SlaTransition.Kind.WARNING, row.warn_at, now)
-            for row in rows
-            if row.warn_at
-        ]
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    return _move(
+        "state = %s AND warned = %s AND warn_at <= %s AND due >= %s",
+        [TargetState.RUNNING, False, stamp, stamp],
+        "warn_at",
+        "warned = TRUE, computed_at = %s",
+        SlaTransition.Kind.WARNING,
+        "warn_at",
+        now,
+        limit,
     )
-    return len(rows)
 
 
 def record_due(now: datetime, limit: int = BATCH) -> int:

@@ -49,9 +49,10 @@ def main(url: str, count: int, due_in: int) -> int:
     create_webhook(lead, url=url, events=["sla.warning", "sla.breached"], secret=SECRET)
     sam = Contact.objects.get(email="sam@gate.example")
     policy = load_policy("capsure")
+    due = timezone.now() + timedelta(seconds=due_in)  # the same for every request
     for _ in range(count):
         for hours in (1, 2):  # sev1: 1 h elapsed in hours, 2 h after hours
-            received = timezone.now() - timedelta(hours=hours) + timedelta(seconds=due_in)
+            received = due - timedelta(hours=hours)
             if policy.in_hours(received) == (hours == 1):
                 break
         request = open_request(
@@ -60,6 +61,11 @@ def main(url: str, count: int, due_in: int) -> int:
         )  # fmt: skip
         actions.assign(lead, request.number, assignee="agent", team="tier1", now=received)
         print(request.display_number)
+    if timezone.now() >= due:
+        print(
+            f"seeding took longer than {due_in} s: the warnings would not be seen", file=sys.stderr
+        )
+        return 1
     return 0
 
 

@@ -31,7 +31,7 @@ from .seed_alerts import SECRET
 
 SEED = Path(__file__).with_name("seed_alerts.py")
 COUNT = 8
-DUE_IN = 12  # seconds from seeding to each request's breach
+DUE_IN = 20  # seconds from the start of seeding to every request's breach
 
 
 @pytest.fixture
