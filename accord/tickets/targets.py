@@ -170,17 +170,8 @@ def store_targets(
 
 
 def row_values(state: TargetState, now: datetime) -> dict[str, Any]:
-    """The stored columns of one target as the engine found it as of `now`."""
-    return {
-        "state": state.state,
-        "due": state.due if state.state != "paused" else None,
-        "met_at": state.met_at,
-        "breached_at": state.breached_at,
-        "clock": state.clock,
-        "within_seconds": state.within_seconds,
-        "clause": state.clause,
-        "computed_at": now,
-    }
+    """The stored columns of one target as the engine found it as of `now` (no warning)."""
+    return {**transitions.values(state, None, False), "computed_at": now}
 
 
 def next_due(rows: Iterable[SlaTarget]) -> datetime:

@@ -67,7 +67,8 @@ class Change:
     found: Found
 
 
-def _values(state: TargetState, warn_at: datetime | None, warned: bool) -> dict[str, Any]:
+def values(state: TargetState, warn_at: datetime | None, warned: bool) -> dict[str, Any]:
+    """The stored columns of a target in `state` (all but `computed_at`)."""
     return {
         "state": state.state,
         "due": state.due if state.state != "paused" else None,
@@ -101,7 +102,7 @@ def settle(
             late: Found = []
             if kept.met_at is not None and row.met_at is None:
                 late.append((Kind.MET, kept.met_at))
-            return Change(_values(kept, None, row.warned), late)
+            return Change(values(kept, None, row.warned), late)
     if new is None:
         if row is None:
             return Change(None, [])
@@ -126,7 +127,7 @@ def settle(
         found.append((Kind.BREACHED, new.breached_at))
     if new.met_at is not None:
         found.append((Kind.MET, new.met_at))
-    return Change(_values(new, warn_at, warned), found)
+    return Change(values(new, warn_at, warned), found)
 
 
 def record(

@@ -33,7 +33,7 @@ from accord.notify.transport import Transport
 from accord.notify.webhooks import post
 from accord.tickets.models import Channel, Message
 from accord.tickets.sweep import record_due
-from accord.worker.claim import claim
+from accord.worker.claim import M, claim
 
 logger = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
@@ -47,11 +47,20 @@ def send_outbox(
     if transport is None:
         return 0
     now = now or timezone.now()
+    rows = claim_sending(Outbox, now, owner)
+    for row in rows:
+        deliver(row, transport)
+    return len(rows)
+
+
+def claim_sending(model: type[M], now: datetime, owner: str) -> list[M]:
+    """Queued rows (outbox mail, webhook deliveries) whose attempt is due, and rows whose
+    lease expired (their worker died), leased to `owner`."""
     due = Q(state=Outbox.State.QUEUED, next_attempt_at__lte=now) | Q(
         state=Outbox.State.SENDING, lease_until__lt=now
     )
-    rows = claim(
-        Outbox,
+    return claim(
+        model,
         due,
         "next_attempt_at",
         BATCH,
@@ -59,9 +68,6 @@ def send_outbox(
         lease_until=now + LEASE,
         lease_owner=owner,
     )
-    for row in rows:
-        deliver(row, transport)
-    return len(rows)
 
 
 def process_pending_mail(now: datetime | None = None, grace: timedelta = PENDING_GRACE) -> int:
@@ -162,18 +168,7 @@ def release_leases(owner: str, now: datetime | None = None) -> int:
 
 def send_webhooks(now: datetime | None = None, *, owner: str = "") -> int:
     now = now or timezone.now()
-    due = Q(state=WebhookDelivery.State.QUEUED, next_attempt_at__lte=now) | Q(
-        state=WebhookDelivery.State.SENDING, lease_until__lt=now
-    )
-    rows = claim(
-        WebhookDelivery,
-        due,
-        "next_attempt_at",
-        BATCH,
-        state=WebhookDelivery.State.SENDING,
-        lease_until=now + LEASE,
-        lease_owner=owner,
-    )
+    rows = claim_sending(WebhookDelivery, now, owner)
     for row in rows:
         finish(row, partial(post, row), now)
     return len(rows)

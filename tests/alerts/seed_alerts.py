@@ -26,6 +26,7 @@ django.setup()
 
 from desk.personas import build_desk  # noqa: E402
 from django.contrib.auth.models import User  # noqa: E402
+from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accord.accounts import services as accounts  # noqa: E402
@@ -55,11 +56,12 @@ def main(url: str, count: int, due_in: int) -> int:
             received = due - timedelta(hours=hours)
             if policy.in_hours(received) == (hours == 1):
                 break
-        request = open_request(
-            lead, contact=sam, channel="phone", level="sev1", subject="Gate down",
-            description="Nothing opens.", received=received, now=received,
-        )  # fmt: skip
-        actions.assign(lead, request.number, assignee="agent", team="tier1", now=received)
+        with transaction.atomic():  # the running workers see it assigned, never before
+            request = open_request(
+                lead, contact=sam, channel="phone", level="sev1", subject="Gate down",
+                description="Nothing opens.", received=received, now=received,
+            )  # fmt: skip
+            actions.assign(lead, request.number, assignee="agent", team="tier1", now=received)
         print(request.display_number)
     if timezone.now() >= due:
         print(

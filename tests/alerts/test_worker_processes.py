@@ -4,7 +4,8 @@ The desk lives in a database both the test and the workers open: a file
 database on SQLite (the CLI tests' seeded copy), the test database itself on
 PostgreSQL. Mail goes to a real SMTP sink, webhooks to a real HTTP receiver,
 both on loopback. Each seeded request (capsure sev1, assigned to `agent`) is
-past its warning and falls due a few seconds after seeding, so the workers
+past its warning and falls due a few seconds after seeding (the workers are
+already running), so the workers
 record and alert one warning, then one breach, per request: 3 alert mails
 (warning to agent; breach to agent and the manager) and 2 webhook deliveries.
 """
@@ -86,7 +87,10 @@ def _wait(done: Callable[[], bool], workers: list[subprocess.Popen[bytes]], seco
     while not done():
         for w in workers:
             assert w.poll() is None, w.communicate()
-        assert time.monotonic() < deadline, "the workers did not finish in time"
+        if time.monotonic() > deadline:
+            _stop(workers)
+            errors = [w.communicate()[1].decode()[-2000:] for w in workers]
+            raise AssertionError(f"the workers did not finish in time: {done!r} {errors}")
         time.sleep(0.1)
 
 
@@ -102,12 +106,23 @@ def _stop(workers: list[subprocess.Popen[bytes]]) -> None:
             w.communicate()
 
 
-def _complete(smtp: Any, receiver: Receiver) -> Callable[[], bool]:
-    def check() -> bool:
-        mails = {mid for _, mid, _ in _alert_mails(smtp)}
-        return len(mails) >= 3 * COUNT and len(receiver.delivered()) >= 2 * COUNT
+class _Complete:
+    """Every alert mail and delivery has arrived (its repr says how many did)."""
 
-    return check
+    def __init__(self, smtp: Any, receiver: Receiver) -> None:
+        self.smtp, self.receiver = smtp, receiver
+
+    def __call__(self) -> bool:
+        mails = {mid for _, mid, _ in _alert_mails(self.smtp)}
+        return len(mails) >= 3 * COUNT and len(self.receiver.delivered()) >= 2 * COUNT
+
+    def __repr__(self) -> str:
+        mails = {mid for _, mid, _ in _alert_mails(self.smtp)}
+        return f"{len(mails)} of {3 * COUNT} mails, {len(self.receiver.delivered())} of {2 * COUNT} posts"
+
+
+def _complete(smtp: Any, receiver: Receiver) -> Callable[[], bool]:
+    return _Complete(smtp, receiver)
 
 
 def _check_once(smtp: Any, receiver: Receiver, numbers: list[str]) -> Counter[str]:
@@ -155,9 +170,9 @@ def test_two_workers_at_once_send_every_alert_exactly_once(
     live_env: dict[str, str], smtp_server: Any, receiver: Receiver
 ) -> None:
     env = _env(live_env, smtp_server)
-    numbers = _seed(env, receiver)
     workers = [_worker(env, "worker-a"), _worker(env, "worker-b")]
     try:
+        numbers = _seed(env, receiver)  # the workers already run: they see every warning
         _wait(_complete(smtp_server, receiver), workers, DUE_IN + 90)
         time.sleep(1.0)  # anything sent twice would arrive now
     finally:
@@ -178,9 +193,9 @@ def test_a_worker_killed_mid_send_and_restarted_sends_the_rest_at_once(
     live_env: dict[str, str], smtp_server: Any, receiver: Receiver
 ) -> None:
     env = _env(live_env, smtp_server)
-    numbers = _seed(env, receiver)
     first = _worker(env, "worker-a")
     try:
+        numbers = _seed(env, receiver)
         _wait(lambda: len(_alert_mails(smtp_server)) >= 1, [first], 60)
     finally:
         os.kill(first.pid, signal.SIGKILL)
