@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +24,7 @@ from accord.contracts.models import (
     Hosting,
     Installation,
     Organization,
+    PerIncidentAgreement,
     Product,
     Release,
     UpdateDelivery,
@@ -249,3 +251,36 @@ def record_delivery(
         inst.save(update_fields=["release"])
         _recheck(actor, inst.organization, now)
     return delivery
+
+
+@transaction.atomic
+def accept_per_incident_charge(
+    actor: Actor, contact: Contact, *, accepted_by: str, now: datetime | None = None
+) -> PerIncidentAgreement:
+    """capsure: an end user accepts the hourly charge before opening a request.
+
+    The agreement is unused until the next request it brings into scope takes it
+    (`accord.tickets.scope`); an unused one already held is returned as it is.
+    The contact may accept for themselves (the portal's form); staff for anyone.
+    """
+    now = now or timezone.now()
+    if actor.is_customer and (actor.contact is None or actor.contact.pk != contact.pk):
+        raise Forbidden("contact", "a contact may accept the charge only for themselves")
+    policy = load_policy(contact.organization.policy)
+    rule = next((r for r in policy.spec.entitlement.rules if contact.role in r.roles), None)
+    billing = next((b for b in policy.spec.billing if "per_incident" in b.applies_to), None)
+    if rule is None or rule.basis != "per_incident" or billing is None:
+        raise Invalid("accept_charge", "this contact is not supported per incident")
+    unused = PerIncidentAgreement.objects.filter(contact=contact, request__isnull=True).first()
+    if unused is not None:
+        return unused
+    agreement = PerIncidentAgreement.objects.create(
+        contact=contact,
+        hourly_rate=Decimal(billing.hourly_rate),
+        currency=billing.currency,
+        accepted_by=_text(accepted_by, "accepted_by"),
+        accepted_at=now,
+        clause=billing.clause,
+    )
+    record(actor, "contact.per_incident_accept", agreement, now, contact=contact.pk)
+    return agreement
