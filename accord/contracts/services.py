@@ -30,7 +30,8 @@ from accord.contracts.models import (
     UpdateDelivery,
 )
 from accord.errors import Forbidden, Invalid, NotFound
-from accord.sla import PolicyError, load_policy
+from accord.sla import Policy, PolicyError, load_policy
+from accord.sla.policy_spec import BillingSpec
 
 _POLICY_NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
 
@@ -253,6 +254,14 @@ def record_delivery(
     return delivery
 
 
+def per_incident_billing(policy: Policy, role: str) -> BillingSpec | None:
+    """The billing rule for a role supported per incident (capsure end users), else None."""
+    rule = next((r for r in policy.spec.entitlement.rules if role in r.roles), None)
+    if rule is None or rule.basis != "per_incident":
+        return None
+    return next((b for b in policy.spec.billing if "per_incident" in b.applies_to), None)
+
+
 @transaction.atomic
 def accept_per_incident_charge(
     actor: Actor, contact: Contact, *, accepted_by: str, now: datetime | None = None
@@ -266,10 +275,8 @@ def accept_per_incident_charge(
     now = now or timezone.now()
     if actor.is_customer and (actor.contact is None or actor.contact.pk != contact.pk):
         raise Forbidden("contact", "a contact may accept the charge only for themselves")
-    policy = load_policy(contact.organization.policy)
-    rule = next((r for r in policy.spec.entitlement.rules if contact.role in r.roles), None)
-    billing = next((b for b in policy.spec.billing if "per_incident" in b.applies_to), None)
-    if rule is None or rule.basis != "per_incident" or billing is None:
+    billing = per_incident_billing(load_policy(contact.organization.policy), contact.role)
+    if billing is None:
         raise Invalid("accept_charge", "this contact is not supported per incident")
     unused = PerIncidentAgreement.objects.filter(contact=contact, request__isnull=True).first()
     if unused is not None:

@@ -2,7 +2,8 @@
 
 A contact who administers their organisation (CapSure's authorised
 administrators, Capella's designated contact) sees all of the organisation's
-requests; any other contact sees the requests they opened. Everything else is
+requests; any other contact sees the requests they opened or are copied on (a
+participant of the mail thread). Everything else is
 a 404, exactly like a request that does not exist.
 """
 
@@ -13,7 +14,7 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.urls import reverse
@@ -21,6 +22,7 @@ from django.urls import reverse
 from accord.accounts.actor import Actor
 from accord.contracts.models import Contact, ContactRole
 from accord.errors import NotFound
+from accord.intake.models import Participant
 from accord.portal.models import PortalAccount
 from accord.tickets.models import Request
 from accord.tickets.queries import parse_number, visible_requests
@@ -72,9 +74,20 @@ def administers(contact: Contact) -> bool:
 
 
 def visible(contact: Contact) -> QuerySet[Request]:
-    """The requests this contact may see in the portal."""
+    """The requests this contact may see in the portal.
+
+    Copied on: the contact's address is one of the request's mail participants
+    (From, To or Cc of its mail, `accord.intake.models.Participant`), within the
+    contact's own organisation.
+    """
     qs = visible_requests(Actor(contact=contact))
-    return qs if administers(contact) else qs.filter(contact=contact)
+    if administers(contact):
+        return qs
+    mine = Q(contact=contact)
+    if contact.email:
+        copied = Participant.objects.filter(email=contact.email.lower()).values("request_id")
+        mine |= Q(pk__in=copied)
+    return qs.filter(mine)
 
 
 def find_visible(contact: Contact, number: str) -> Request:

@@ -15,6 +15,7 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -146,6 +147,23 @@ def set_password(
     )
 
 
+_LINKS = {"reset": "portal:set-password", "sign_in": "portal:sign-in-link"}
+
+
+def _link_mail(
+    account: PortalAccount,
+    kind: str,
+    subject: str,
+    tokens: PasswordResetTokenGenerator,
+    base_url: str,
+    now: datetime | None,
+) -> AccountMail:
+    """Audit the request and build its mail with a fresh one-time link."""
+    record(Actor(contact=account.contact), f"portal.{kind}_link", account, now or timezone.now())
+    link = _link(base_url, _LINKS[kind], account, tokens.make_token(account.user))
+    return AccountMail(account.email, kind, {"subject": subject, "link": link})
+
+
 def _active_account(email: str) -> PortalAccount | None:
     return (
         PortalAccount.objects.select_related("user", "contact__organization")
@@ -161,17 +179,11 @@ def request_reset(email: str, *, base_url: str, now: datetime | None = None) -> 
     None when no account has this address: the page says the same either way, so
     it does not tell a stranger who has an account.
     """
-    now = now or timezone.now()
     account = _active_account(email)
     if account is None:
         return None
-    record(Actor(contact=account.contact), "portal.reset_requested", account, now)
-    link = _link(base_url, "portal:set-password", account, password_tokens.make_token(account.user))
-    return AccountMail(
-        account.email,
-        "reset",
-        {"subject": "Choose a new password for the support portal", "link": link},
-    )
+    subject = "Choose a new password for the support portal"
+    return _link_mail(account, "reset", subject, password_tokens, base_url, now)
 
 
 @transaction.atomic
@@ -179,14 +191,8 @@ def request_sign_in_link(
     email: str, *, base_url: str, now: datetime | None = None
 ) -> AccountMail | None:
     """A one-time sign-in link (30 minutes) instead of the password; None as above."""
-    now = now or timezone.now()
     account = _active_account(email)
     if account is None or account.activated_at is None:
         return None
-    record(Actor(contact=account.contact), "portal.sign_in_link", account, now)
-    link = _link(base_url, "portal:sign-in-link", account, sign_in_tokens.make_token(account.user))
-    return AccountMail(
-        account.email,
-        "sign_in",
-        {"subject": "Your sign-in link for the support portal", "link": link},
-    )
+    subject = "Your sign-in link for the support portal"
+    return _link_mail(account, "sign_in", subject, sign_in_tokens, base_url, now)

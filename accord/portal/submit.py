@@ -8,6 +8,7 @@ description and the attachments, as the mail channel does.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -55,8 +56,6 @@ def check_files(files: list[UploadedFile], field_name: str = "attachments") -> N
 
 def store_files(message: Message, files: list[UploadedFile]) -> None:
     """Files under their SHA-256 (accord.intake.files); the name kept only in the database."""
-    import hashlib
-
     for f in files:
         data = f.read()
         Attachment.objects.create(

@@ -183,9 +183,12 @@ def change_status(
     request = find_request(actor, number, for_update=True)
     require_staff(actor)
     check_transition(request.status, to)
-    at = resolve_instant(actor, at, now, "at")
+    return _move(actor, request, to, resolve_instant(actor, at, now, "at"), now)
+
+
+def _move(actor: Actor, request: Request, to: str, at: datetime, now: datetime) -> Request:
+    """Log a checked status move and finish the change."""
     log.check_order(request, at)
-    reopened = is_reopen(request.status, to)
     log.append(
         request,
         "status",
@@ -194,7 +197,7 @@ def change_status(
         now=now,
         to=to,
         previous=request.status,
-        reopened=reopened,
+        reopened=is_reopen(request.status, to),
     )
     previous, request.status = request.status, to
     return finish_change(request, actor, now, "request.status", previous=previous, to=to)
@@ -278,17 +281,4 @@ def customer_status(
         raise Invalid("to", f"a customer may set {' or '.join(CUSTOMER_MOVES)}, not {to!r}")
     if request.status not in CUSTOMER_MOVES[to]:
         raise Conflict("to", f"cannot go from {request.status} to {to}")
-    log.check_order(request, now)
-    reopened = is_reopen(request.status, to)
-    log.append(
-        request,
-        "status",
-        at=now,
-        actor=actor,
-        now=now,
-        to=to,
-        previous=request.status,
-        reopened=reopened,
-    )
-    previous, request.status = request.status, to
-    return finish_change(request, actor, now, "request.status", previous=previous, to=to)
+    return _move(actor, request, to, now, now)

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from accord.intake.models import Participant
 from accord.portal import accounts
 from accord.portal.models import PortalAccount
 from accord.tickets import actions, intake
@@ -163,6 +164,11 @@ def test_contacts_see_their_own_administrators_all_and_others_a_404(
     assert {sams.display_number, gils.display_number} <= set(_numbers(sam.get("/portal/?show=all")))
     assert _numbers(gil.get("/portal/?show=all")) == [gils.display_number]
     assert gil.get(f"/portal/requests/{sams.display_number}/").status_code == 404
+    # copied on (a participant of the mail thread): the guard now sees the admin's request
+    Participant.objects.create(request=sams, email="gil@gate.example")
+    assert gil.get(f"/portal/requests/{sams.display_number}/").status_code == 200
+    Participant.objects.create(request=olgas, email="gil@gate.example")  # another organisation
+    assert gil.get(f"/portal/requests/{olgas.display_number}/").status_code == 404
     assert sam.get(f"/portal/requests/{olgas.display_number}/").status_code == 404
     assert sam.get(f"/portal/?q={olgas.number}").content.decode().count(olgas.display_number) == 0
 

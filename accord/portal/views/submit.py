@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accord.contracts.models import Hosting, Installation
+from accord.contracts.services import per_incident_billing
 from accord.errors import DeskError
 from accord.portal.access import portal_required
 from accord.portal.models import PortalAccount
@@ -24,11 +25,8 @@ from accord.tickets.scope import chosen_exclusion
 
 def per_incident_rate(policy: Policy, role: str) -> str:
     """ "USD 120.00 per hour" when this role is supported per incident, else ""."""
-    rule = next((r for r in policy.spec.entitlement.rules if role in r.roles), None)
-    billing = next((b for b in policy.spec.billing if "per_incident" in b.applies_to), None)
-    if rule is None or rule.basis != "per_incident" or billing is None:
-        return ""
-    return f"{billing.currency} {billing.hourly_rate} per hour"
+    billing = per_incident_billing(policy, role)
+    return "" if billing is None else f"{billing.currency} {billing.hourly_rate} per hour"
 
 
 def _form_context(account: PortalAccount, values: dict[str, str]) -> dict[str, object]:
@@ -41,7 +39,7 @@ def _form_context(account: PortalAccount, values: dict[str, str]) -> dict[str, o
         else []
     )
     charge = per_incident_rate(policy, contact.role)
-    billing = next((b for b in policy.spec.billing if "per_incident" in b.applies_to), None)
+    billing = per_incident_billing(policy, contact.role)
     return {
         "levels": [(level_id, policy.level(level_id)) for level_id in policy.level_ids],
         "exclusions": list(policy.spec.exclusions),
