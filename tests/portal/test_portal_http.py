@@ -135,30 +135,15 @@ def signed_in_user(user: Any) -> Client:
 def test_contacts_see_their_own_administrators_all_and_others_a_404(
     desk: Desk, portal: SignedIn
 ) -> None:
-    sams = intake.open_request(
-        desk.lead,
-        contact=desk.sam.pk,
-        channel="email",
-        level="sev3",
-        subject="Admin's own",
-        description="x",
-    )
-    gils = intake.open_request(
-        desk.lead,
-        contact=desk.gil.pk,
-        channel="email",
-        level="sev3",
-        subject="Guard's own",
-        description="y",
-    )
-    olgas = intake.open_request(
-        desk.lead,
-        contact=desk.olga.pk,
-        channel="email",
-        level="low",
-        subject="Other org",
-        description="z",
-    )
+    def opened(contact: Any, level: str, subject: str) -> Request:
+        return intake.open_request(
+            desk.lead, contact=contact.pk, channel="email", level=level, subject=subject,
+            description="As the subject says.",
+        )  # fmt: skip
+
+    sams = opened(desk.sam, "sev3", "Admin's own")
+    gils = opened(desk.gil, "sev3", "Guard's own")
+    olgas = opened(desk.olga, "low", "Other org")
     actions.post_message(desk.agent, olgas.number, body="internal", public=False)
     sam, gil = portal(desk.sam), portal(desk.gil)
     assert {sams.display_number, gils.display_number} <= set(_numbers(sam.get("/portal/?show=all")))
@@ -353,3 +338,35 @@ def test_the_list_and_the_request_page_make_a_constant_number_of_queries(
         actions.post_message(desk.agent, number, body=f"Reply {i}")
     assert count("/portal/?show=all") == one_list
     assert count(f"/portal/requests/{number}/") == one_page
+
+
+def test_an_on_premises_customer_names_the_installation_and_release(
+    desk: Desk, portal: SignedIn
+) -> None:
+    from datetime import date
+
+    from accord.contracts import services as contracts
+
+    org = contracts.create_organization(
+        desk.lead, name="Onsite Ltd", policy="capella", hosting="on_premises"
+    )
+    contracts.create_entitlement(
+        desk.lead, organization=org.pk, kind="support_agreement", starts=date(2026, 1, 1), ends=None
+    )
+    ana = contracts.create_contact(
+        desk.lead, organization=org.pk, name="Ana", role="user", email="ana@onsite.example"
+    )
+    release = contracts.add_release(
+        desk.lead, product="Capella Core", version="4.2", released_on=date(2026, 6, 1)
+    )
+    inst = contracts.set_installation(desk.lead, organization=org.pk, release=release.pk)
+    client = portal(ana)
+    form = client.get("/portal/new/").content.decode()
+    assert 'name="installation"' in form and "Capella Core 4.2" in form
+    submit(client, installation=str(inst.pk))
+    first = Message.objects.get(request__contact=ana, direction="inbound")
+    assert "Release: Capella Core 4.2 (on premises)" in first.body_text
+    other = submit(client, installation=str(inst.pk + 999))
+    assert other.status_code == 422 and 'data-field="installation"' in other.content.decode()
+    # a hosted organisation's form has no release question
+    assert 'name="installation"' not in portal(desk.mere).get("/portal/new/").content.decode()
