@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tickets', '0002_list_columns'),
+        ("tickets", "0002_list_columns"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='request',
-            name='request_type',
-            field=models.CharField(blank=True, help_text='an excluded type the customer chose (capella 2.4), e.g. password_reset', max_length=50),
+            model_name="request",
+            name="request_type",
+            field=models.CharField(
+                blank=True,
+                help_text="an excluded type the customer chose (capella 2.4), e.g. password_reset",
+                max_length=50,
+            ),
         ),
     ]
