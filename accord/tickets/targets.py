@@ -152,7 +152,7 @@ def store_targets(
             dirty = [name for name, value in values.items() if getattr(row, name) != value]
             for name in dirty:
                 setattr(row, name, values[name])
-            if dirty != ["computed_at"]:
+            if dirty:
                 row.save(update_fields=dirty)
         kept.append(row)
         found += transitions.record(request, kind, moves, row, now)
