@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from accord.web.views import auth, detail, queue, report
+from accord.web.views import auth, detail, queue, releases, report
 
 app_name = "web"
 
@@ -14,4 +14,6 @@ urlpatterns = [
     path("requests/<str:number>/", detail.request_page, name="request"),
     path("requests/<str:number>/<slug:action>/", detail.request_action, name="action"),
     path("report/", report.report_page, name="report"),
+    path("releases/", releases.releases_page, name="releases"),
+    path("releases/<int:release_id>/status/", releases.release_status, name="release-status"),
 ]
