@@ -39,6 +39,7 @@ class Config:
     secret_key: str
     allowed_hosts: list[str]
     debug: bool
+    vendor_name: str = "Support"
 
 
 def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -128,4 +129,13 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         secret_key=_secret_key(env, data_dir),
         allowed_hosts=_hosts(env),
         debug=_flag(env, "DEBUG", False),
+        vendor_name=_vendor(env),
     )
+
+
+def _vendor(env: Mapping[str, str]) -> str:
+    """ACCORD_VENDOR_NAME: who sends the invoices (their header and PDF)."""
+    name = " ".join(env.get("ACCORD_VENDOR_NAME", "").split())
+    if len(name) > 200:
+        raise ConfigError("ACCORD_VENDOR_NAME", "at most 200 characters")
+    return name or "Support"

@@ -14,6 +14,8 @@ _cfg = config.load()
 DATA_DIR = _cfg.data_dir
 SECRET_KEY = _cfg.secret_key
 DEBUG = _cfg.debug
+# The vendor named on invoices (ACCORD_VENDOR_NAME).
+ACCORD_VENDOR_NAME = _cfg.vendor_name
 ALLOWED_HOSTS = _cfg.allowed_hosts
 DATABASES = {"default": _cfg.database}
 # Mail channel settings (ACCORD_SMTP_URL, ACCORD_MAIL_DOMAIN, caps, size limits).
@@ -36,6 +38,7 @@ INSTALLED_APPS = [
     "accord.intake",
     "accord.notify",
     "accord.worker",
+    "accord.invoices",
 ]
 
 MIDDLEWARE = [

@@ -135,6 +135,7 @@ class ScopeIn(Schema):
 class AcceptChargeIn(Schema):
     accepted_by: str
     at: AwareDatetime | None = None
+    channel: str | None = None
 
 
 class PartIn(Schema):

@@ -111,6 +111,9 @@ class PerIncidentAgreement(models.Model):
     currency = models.CharField(max_length=3)
     accepted_by = models.CharField(max_length=200, help_text="who accepted the charge")
     accepted_at = models.DateTimeField()
+    channel = models.CharField(
+        max_length=20, blank=True, help_text="how it was accepted: phone, email, portal, ..."
+    )
     clause = models.CharField(max_length=200)
 
     def __str__(self) -> str:

@@ -21,22 +21,26 @@ COUNTER = "request"
 FIRST = 1001
 
 
-def next_number() -> int:
-    """The next number; must be called inside the creating transaction."""
+def next_number(counter: str = COUNTER, first: int = FIRST) -> int:
+    """The next number of `counter`; must be called inside the creating transaction.
+
+    Other gapless sequences use their own counter row the same way (invoice
+    numbers: one row per year, accord/invoices/services.py).
+    """
     if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("next_number must run inside the request's transaction")
-    number = _increment()
+        raise RuntimeError("next_number must run inside the creating transaction")
+    number = _increment(counter)
     if number is None:
         # If another transaction created the row first, its row lock now orders us.
         with contextlib.suppress(IntegrityError), transaction.atomic():
-            RequestCounter.objects.create(name=COUNTER, last=FIRST - 1)
-        number = _increment()
+            RequestCounter.objects.create(name=counter, last=first - 1)
+        number = _increment(counter)
     if number is None:
-        raise RuntimeError("the request counter row is missing")
+        raise RuntimeError(f"the {counter} counter row is missing")
     return number
 
 
-def _increment() -> int | None:
+def _increment(counter: str) -> int | None:
     """Add one to the counter and read it back in the same statement (None: no row).
 
     UPDATE ... RETURNING (PostgreSQL; SQLite since 3.35) takes the row lock and
@@ -44,15 +48,15 @@ def _increment() -> int | None:
     """
     conn = transaction.get_connection()
     if not conn.features.can_return_columns_from_insert:  # SQLite before 3.35: no RETURNING
-        if not RequestCounter.objects.filter(name=COUNTER).update(last=F("last") + 1):
+        if not RequestCounter.objects.filter(name=counter).update(last=F("last") + 1):
             return None
-        return RequestCounter.objects.values_list("last", flat=True).get(name=COUNTER)
+        return RequestCounter.objects.values_list("last", flat=True).get(name=counter)
     q = conn.ops.quote_name
     table, last, name = q(RequestCounter._meta.db_table), q("last"), q("name")
     with conn.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET {last} = {last} + 1 WHERE {name} = %s RETURNING {last}",
-            [COUNTER],
+            [counter],
         )
         row = cursor.fetchone()
     return None if row is None else int(row[0])
