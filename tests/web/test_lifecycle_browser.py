@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from desk.personas import Desk
 from django.contrib.auth.models import User
 from django.utils import timezone
 from playwright.sync_api import expect, sync_playwright
 
-from accord.contracts import releases as lifecycle
-from accord.contracts import services as contracts
 from accord.tickets import intake
 from accord.worker.tasks import release_lifecycle
 
 from .conftest import PASSWORD
 from .shots import shoot
 from .test_browser import CHROMIUM_ARGS, chromium
+from .test_releases_page import onprem
 
 __all__ = ["chromium"]
 
@@ -32,19 +29,7 @@ def test_a_vendor_sees_late_and_unsupported_installations_and_adds_a_release(
     chromium: str, live_server: object, transactional_db: None, desk: Desk, manager: User
 ) -> None:
     lead = desk.lead
-    org = contracts.create_organization(
-        lead, name="Tui Logistics", policy="capella", hosting="on_premises"
-    )
-    rels = [
-        lifecycle.add_release(
-            lead, product="Capella System", version=f"7.{i}", released_on=date(2026, 1 + i, 1)
-        )
-        for i in range(6)
-    ]
-    inst = lifecycle.set_installation(lead, organization=org.pk, release=rels[0].pk)
-    lifecycle.record_delivery(
-        lead, installation=inst.pk, release=rels[5].pk, received_on=date(2026, 6, 10)
-    )
+    onprem(lead, "Tui Logistics")
     release_lifecycle(now=timezone.now())
     lapsed = intake.open_request(
         lead,

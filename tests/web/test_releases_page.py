@@ -12,10 +12,9 @@ from accord.web.views.releases import installations_section
 from accord.worker.tasks import release_lifecycle
 
 
-def _onprem(lead):
-    org = contracts.create_organization(
-        lead, name="Onprem", policy="capella", hosting="on_premises"
-    )
+def onprem(lead, name="Onprem"):
+    """An on-premises capella customer on 7.0 of 7.0-7.5, with 7.5 delivered in June."""
+    org = contracts.create_organization(lead, name=name, policy="capella", hosting="on_premises")
     rels = [
         lifecycle.add_release(
             lead, product="Capella System", version=f"7.{i}", released_on=date(2026, 1 + i, 1)
@@ -30,7 +29,7 @@ def _onprem(lead):
 
 
 def test_it_lists_late_and_unsupported_installations(desk, agent_client):
-    org, _ = _onprem(desk.lead)
+    org, _ = onprem(desk.lead)
     release_lifecycle(now=timezone.now())
     page = agent_client.get("/releases/").content.decode()
     assert 'data-delivery="' in page and "Onprem" in page
