@@ -27,6 +27,7 @@ GROUP_MODULES: dict[str, str] = {
     "demo": "accord.cli.desk",
     "mail": "accord.cli.mail",
     "release": "accord.cli.release",
+    "import": "accord.cli.history",
 }
 
 

@@ -27,36 +27,42 @@ def next_number(counter: str = COUNTER, first: int = FIRST) -> int:
     Other gapless sequences use their own counter row the same way (invoice
     numbers: one row per year, accord/invoices/services.py).
     """
+    return next_numbers(1, counter, first)[0]
+
+
+def next_numbers(count: int, counter: str = COUNTER, first: int = FIRST) -> range:
+    """`count` consecutive numbers in one statement (a bulk import's block); same
+    contract as `next_number`: inside the creating transaction, never given twice."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("next_number must run inside the creating transaction")
-    number = _increment(counter)
-    if number is None:
+    last = _increment(count, counter)
+    if last is None:
         # If another transaction created the row first, its row lock now orders us.
         with contextlib.suppress(IntegrityError), transaction.atomic():
             RequestCounter.objects.create(name=counter, last=first - 1)
-        number = _increment(counter)
-    if number is None:
+        last = _increment(count, counter)
+    if last is None:
         raise RuntimeError(f"the {counter} counter row is missing")
-    return number
+    return range(last - count + 1, last + 1)
 
 
-def _increment(counter: str) -> int | None:
-    """Add one to the counter and read it back in the same statement (None: no row).
+def _increment(count: int = 1, counter: str = COUNTER) -> int | None:
+    """Add `count` to the counter and read it back in the same statement (None: no row).
 
     UPDATE ... RETURNING (PostgreSQL; SQLite since 3.35) takes the row lock and
     returns the value this transaction wrote, in one round trip.
     """
     conn = transaction.get_connection()
     if not conn.features.can_return_columns_from_insert:  # SQLite before 3.35: no RETURNING
-        if not RequestCounter.objects.filter(name=counter).update(last=F("last") + 1):
+        if not RequestCounter.objects.filter(name=counter).update(last=F("last") + count):
             return None
         return RequestCounter.objects.values_list("last", flat=True).get(name=counter)
     q = conn.ops.quote_name
     table, last, name = q(RequestCounter._meta.db_table), q("last"), q("name")
     with conn.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET {last} = {last} + 1 WHERE {name} = %s RETURNING {last}",
-            [counter],
+            f"UPDATE {table} SET {last} = {last} + %s WHERE {name} = %s RETURNING {last}",
+            [count, counter],
         )
         row = cursor.fetchone()
     return None if row is None else int(row[0])
