@@ -5,88 +5,223 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contracts', '0005_perincidentagreement_channel'),
-        ('tickets', '0003_billing'),
+        ("contracts", "0005_perincidentagreement_channel"),
+        ("tickets", "0003_billing"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Invoice',
+            name="Invoice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('invoice', 'Invoice'), ('credit_note', 'Credit note')], default='invoice', max_length=12)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('issued', 'Issued'), ('credited', 'Issued, then credited')], default='draft', max_length=10)),
-                ('policy', models.CharField(max_length=50)),
-                ('period_start', models.DateField()),
-                ('period_end', models.DateField()),
-                ('currency', models.CharField(max_length=3)),
-                ('total', models.DecimalField(decimal_places=2, default=0, max_digits=14)),
-                ('year', models.PositiveIntegerField(blank=True, null=True)),
-                ('sequence', models.PositiveIntegerField(blank=True, null=True)),
-                ('number', models.CharField(blank=True, max_length=20, null=True, unique=True)),
-                ('reason', models.CharField(blank=True, help_text='why a credit note', max_length=500)),
-                ('not_invoiceable', models.JSONField(default=list, help_text='[{request, expense, description, amount, currency, why}]')),
-                ('created', models.DateTimeField()),
-                ('created_by', models.CharField(max_length=200)),
-                ('issued_at', models.DateTimeField(blank=True, null=True)),
-                ('issued_by', models.CharField(blank=True, max_length=200)),
-                ('credits', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='credit_note', to='invoices.invoice')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='invoices', to='contracts.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("invoice", "Invoice"), ("credit_note", "Credit note")],
+                        default="invoice",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("issued", "Issued"),
+                            ("credited", "Issued, then credited"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("policy", models.CharField(max_length=50)),
+                ("period_start", models.DateField()),
+                ("period_end", models.DateField()),
+                ("currency", models.CharField(max_length=3)),
+                ("total", models.DecimalField(decimal_places=2, default=0, max_digits=14)),
+                ("year", models.PositiveIntegerField(blank=True, null=True)),
+                ("sequence", models.PositiveIntegerField(blank=True, null=True)),
+                ("number", models.CharField(blank=True, max_length=20, null=True, unique=True)),
+                (
+                    "reason",
+                    models.CharField(blank=True, help_text="why a credit note", max_length=500),
+                ),
+                (
+                    "not_invoiceable",
+                    models.JSONField(
+                        default=list,
+                        help_text="[{request, expense, description, amount, currency, why}]",
+                    ),
+                ),
+                ("created", models.DateTimeField()),
+                ("created_by", models.CharField(max_length=200)),
+                ("issued_at", models.DateTimeField(blank=True, null=True)),
+                ("issued_by", models.CharField(blank=True, max_length=200)),
+                (
+                    "credits",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="credit_note",
+                        to="invoices.invoice",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="invoices",
+                        to="contracts.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created', '-id'],
+                "ordering": ["-created", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='InvoiceLine',
+            name="InvoiceLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('kind', models.CharField(choices=[('time', 'Time'), ('expense', 'Expense')], max_length=10)),
-                ('request_number', models.CharField(max_length=20)),
-                ('description', models.CharField(max_length=500)),
-                ('clause', models.CharField(max_length=200)),
-                ('minutes', models.IntegerField(blank=True, null=True)),
-                ('hourly_rate', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True)),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('currency', models.CharField(max_length=3)),
-                ('time_entries', models.JSONField(default=list, help_text='ids of the time entries billed')),
-                ('expense', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tickets.expense')),
-                ('invoice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='invoices.invoice')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tickets.request')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("time", "Time"), ("expense", "Expense")], max_length=10
+                    ),
+                ),
+                ("request_number", models.CharField(max_length=20)),
+                ("description", models.CharField(max_length=500)),
+                ("clause", models.CharField(max_length=200)),
+                ("minutes", models.IntegerField(blank=True, null=True)),
+                (
+                    "hourly_rate",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True),
+                ),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=14)),
+                ("currency", models.CharField(max_length=3)),
+                (
+                    "time_entries",
+                    models.JSONField(default=list, help_text="ids of the time entries billed"),
+                ),
+                (
+                    "expense",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tickets.expense",
+                    ),
+                ),
+                (
+                    "invoice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="invoices.invoice",
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tickets.request",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position'],
+                "ordering": ["position"],
             },
         ),
         migrations.CreateModel(
-            name='InvoiceItem',
+            name="InvoiceItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('active', models.BooleanField(default=True)),
-                ('expense', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='billed', to='tickets.expense')),
-                ('time_entry', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='billed', to='tickets.timeentry')),
-                ('line', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='items', to='invoices.invoiceline')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "expense",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="billed",
+                        to="tickets.expense",
+                    ),
+                ),
+                (
+                    "time_entry",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="billed",
+                        to="tickets.timeentry",
+                    ),
+                ),
+                (
+                    "line",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="items",
+                        to="invoices.invoiceline",
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.UniqueConstraint(condition=models.Q(('sequence__isnull', False)), fields=('year', 'sequence'), name='invoice_number_once_per_year'),
+            model_name="invoice",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("sequence__isnull", False)),
+                fields=("year", "sequence"),
+                name="invoice_number_once_per_year",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoiceitem',
-            constraint=models.UniqueConstraint(condition=models.Q(('active', True), ('time_entry__isnull', False)), fields=('time_entry',), name='time_entry_billed_once'),
+            model_name="invoiceitem",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("active", True), ("time_entry__isnull", False)),
+                fields=("time_entry",),
+                name="time_entry_billed_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoiceitem',
-            constraint=models.UniqueConstraint(condition=models.Q(('active', True), ('expense__isnull', False)), fields=('expense',), name='expense_billed_once'),
+            model_name="invoiceitem",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("active", True), ("expense__isnull", False)),
+                fields=("expense",),
+                name="expense_billed_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoiceitem',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('expense__isnull', True), ('time_entry__isnull', False)), models.Q(('expense__isnull', False), ('time_entry__isnull', True)), _connector='OR'), name='invoice_item_one_source'),
+            model_name="invoiceitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("expense__isnull", True), ("time_entry__isnull", False)),
+                    models.Q(("expense__isnull", False), ("time_entry__isnull", True)),
+                    _connector="OR",
+                ),
+                name="invoice_item_one_source",
+            ),
         ),
     ]

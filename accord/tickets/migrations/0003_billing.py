@@ -5,56 +5,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tickets', '0002_list_columns'),
+        ("tickets", "0002_list_columns"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='timeentry',
-            name='billable_overridden',
+            model_name="timeentry",
+            name="billable_overridden",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='timeentry',
-            name='ended',
-            field=models.DateTimeField(blank=True, help_text='end, when logged start/end', null=True),
+            model_name="timeentry",
+            name="ended",
+            field=models.DateTimeField(
+                blank=True, help_text="end, when logged start/end", null=True
+            ),
         ),
         migrations.AddField(
-            model_name='timeentry',
-            name='override_by',
+            model_name="timeentry",
+            name="override_by",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AddField(
-            model_name='timeentry',
-            name='override_reason',
+            model_name="timeentry",
+            name="override_reason",
             field=models.CharField(blank=True, max_length=500),
         ),
         migrations.AddField(
-            model_name='timeentry',
-            name='recorded',
+            model_name="timeentry",
+            name="recorded",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AlterField(
-            model_name='timeentry',
-            name='at',
-            field=models.DateTimeField(help_text='when the work was done (its start when given)'),
+            model_name="timeentry",
+            name="at",
+            field=models.DateTimeField(help_text="when the work was done (its start when given)"),
         ),
         migrations.CreateModel(
-            name='ExpenseEvidence',
+            name="ExpenseEvidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='evidence/%Y/%m/')),
-                ('filename', models.CharField(max_length=255)),
-                ('content_type', models.CharField(max_length=100)),
-                ('size', models.PositiveIntegerField()),
-                ('uploaded', models.DateTimeField()),
-                ('uploaded_by', models.CharField(max_length=200)),
-                ('expense', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence_files', to='tickets.expense')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file", models.FileField(upload_to="evidence/%Y/%m/")),
+                ("filename", models.CharField(max_length=255)),
+                ("content_type", models.CharField(max_length=100)),
+                ("size", models.PositiveIntegerField()),
+                ("uploaded", models.DateTimeField()),
+                ("uploaded_by", models.CharField(max_length=200)),
+                (
+                    "expense",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence_files",
+                        to="tickets.expense",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['uploaded', 'id'],
+                "ordering": ["uploaded", "id"],
             },
         ),
     ]
