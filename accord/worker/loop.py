@@ -34,13 +34,15 @@ class Totals:
     webhooks: int = 0
     swept: int = 0
     released: int = 0
+    lifecycle: int = 0
     errors: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         text = (
             f"outbox handled {self.sent}, fetched {self.fetched}, pending processed "
             f"{self.processed}, SLA transitions {self.transitions}, alerted {self.alerted}, "
-            f"webhooks {self.webhooks}, queued by sweep {self.swept}"
+            f"webhooks {self.webhooks}, queued by sweep {self.swept}, "
+            f"release lifecycle {self.lifecycle}"
         )
         return text + (f", {len(self.errors)} errors" if self.errors else "")
 
@@ -72,6 +74,7 @@ def one_pass(
     work += _step(totals, "processed", lambda: tasks.process_pending_mail(grace=grace))
     work += _step(totals, "transitions", tasks.record_sla)
     work += _step(totals, "alerted", tasks.alert)
+    work += _step(totals, "lifecycle", tasks.release_lifecycle)
     work += _step(totals, "sent", lambda: tasks.send_outbox(transport, owner=owner))
     work += _step(totals, "webhooks", lambda: tasks.send_webhooks(owner=owner))
     return work
