@@ -43,6 +43,27 @@ def decode(cursor: str, is_datetime: bool) -> tuple[Any, int]:
     return value, pk
 
 
+def check_limit(limit: int) -> None:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise Invalid("limit", f"between 1 and {MAX_LIMIT}")
+
+
+def encode_offset(offset: int) -> str:
+    """A cursor for ranked lists (search), where keyset paging has no stable key."""
+    return encode("offset", offset)
+
+
+def decode_offset(cursor: str) -> int:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        tag, offset = json.loads(base64.urlsafe_b64decode(padded))
+    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):
+        raise Invalid("cursor", "not a cursor this API returned") from None
+    if tag != "offset" or not isinstance(offset, int) or offset < 0:
+        raise Invalid("cursor", "not a cursor this API returned")
+    return offset
+
+
 def page(
     qs: QuerySet[M],
     field: str,
@@ -52,8 +73,7 @@ def page(
     is_datetime: bool,
 ) -> tuple[list[M], str | None]:
     """One page ordered by (field, id), after `cursor`; returns rows and the next cursor."""
-    if not 1 <= limit <= MAX_LIMIT:
-        raise Invalid("limit", f"between 1 and {MAX_LIMIT}")
+    check_limit(limit)
     if cursor:
         value, pk = decode(cursor, is_datetime)
         op = "lt" if descending else "gt"

@@ -241,3 +241,21 @@ class Expense(models.Model):
     evidence = models.CharField(max_length=500, blank=True, help_text="receipt reference")
     clause = models.CharField(max_length=200)
     recorded = models.DateTimeField()
+
+
+class SearchDocument(models.Model):
+    """What the search box finds a request by (`accord.tickets.search`).
+
+    `head` is rebuilt whenever the request, its contact or its organisation is
+    saved; `body` (public messages) and `notes` (internal notes) grow by each
+    message's text as it is stored. PostgreSQL
+    searches them through a GIN index on their weighted tsvector, SQLite
+    through an FTS5 table kept equal to this one by triggers (migration 0002).
+    """
+
+    request = models.OneToOneField(
+        Request, primary_key=True, on_delete=models.CASCADE, related_name="search_document"
+    )
+    head = models.TextField()
+    body = models.TextField(blank=True, help_text="public, non-automated messages")
+    notes = models.TextField(blank=True, help_text="internal notes: staff searches only")

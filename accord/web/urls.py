@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from accord.web.views import auth, detail, queue, report
+from accord.web.views import auth, detail, queue, report, search
 
 app_name = "web"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("requests/<str:number>/", detail.request_page, name="request"),
     path("requests/<str:number>/<slug:action>/", detail.request_action, name="action"),
     path("report/", report.report_page, name="report"),
+    path("search/", search.search_page, name="search"),
 ]

@@ -1,0 +1,69 @@
+"""The agent's day in a real browser: search from the top bar (more below as it lands).
+
+Uses the same Debian chromium as test_browser.py (its `chromium` fixture).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+
+import pytest
+from desk.personas import Desk
+from django.contrib.auth.models import User
+from playwright.sync_api import Page, expect, sync_playwright
+
+from .conftest import PASSWORD, OpenRequest
+from .test_browser import CHROMIUM_ARGS, chromium  # noqa: F401  (the fixture)
+
+Browse = Callable[[], AbstractContextManager[Page]]
+
+
+@pytest.fixture
+def browse(
+    chromium: str,  # noqa: F811
+    live_server: object,
+    transactional_db: None,
+    manager: User,
+) -> Browse:
+    """Open a browser logged in as the manager `mia`, once the test's data exists.
+
+    Playwright's sync API runs an event loop in this thread, where Django
+    refuses database calls: tests make their data first, then browse.
+    """
+
+    @contextmanager
+    def opened() -> Iterator[Page]:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page(timezone_id="Pacific/Auckland", base_url=str(live_server))
+                page.goto("/login/")
+                page.fill("#id_username", "mia")
+                page.fill("#id_password", PASSWORD)
+                page.click("button[type=submit]")
+                expect(page.locator(".topbar .who")).to_contain_text("mia")
+                yield page
+            finally:
+                browser.close()
+
+    return opened
+
+
+def test_it_searches_from_the_top_bar(browse: Browse, desk: Desk, open_req: OpenRequest) -> None:
+    open_req(subject="Payments page is down")
+    vpn = open_req(subject="VPN drops", description="The tunnel resets every hour.")
+    with browse() as page:
+        _search_and_open(page, vpn.display_number)
+
+
+def _search_and_open(page: Page, number: str) -> None:
+    box = page.get_by_role("searchbox", name="Search requests").first
+    box.fill("tunnel")
+    box.press("Enter")
+    hit = page.locator(f'li.hit[data-number="{number}"]')
+    expect(hit).to_contain_text("VPN drops")
+    expect(hit.locator("mark")).to_have_text("tunnel")
+    expect(page.locator("li.hit")).to_have_count(1)
+    hit.locator("a").click()
+    expect(page).to_have_url(f"/requests/{number}/")
