@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "accord.intake",
     "accord.notify",
     "accord.worker",
+    "accord.reports",
 ]
 
 MIDDLEWARE = [

@@ -197,6 +197,15 @@ class SlaTarget(models.Model):
     clock = models.CharField(max_length=10)
     within_seconds = models.PositiveIntegerField()
     clause = models.CharField(max_length=200)
+    level = models.CharField(
+        max_length=30, blank=True, help_text="the level whose target this is (kept with a verdict)"
+    )
+    taken_seconds = models.PositiveIntegerField(
+        null=True, blank=True, help_text="notice to met on the target's own clock (reports)"
+    )
+    paused_seconds = models.PositiveIntegerField(
+        default=0, help_text="stopped time on the target's own clock, as of computed_at"
+    )
     computed_at = models.DateTimeField()
 
     class Meta:

@@ -15,6 +15,7 @@ from typing import Any
 from accord.contracts.policy_versions import policy_version
 from accord.sla import Evaluation, Event, Policy, evaluate
 from accord.sla.jsonio import iso, target_to_json
+from accord.sla.measure import paused_seconds, taken_seconds
 from accord.tickets.log import ENGINE_EVENT_TYPES
 from accord.tickets.models import Event as LogEvent
 from accord.tickets.models import Request, Scope, SlaTarget
@@ -94,8 +95,9 @@ def store_targets(
     read, then an insert of the new kinds, an update per existing kind and one delete
     of the kinds that no longer apply.
     """
+    policy = policy_of(request)
     if targets_apply(request):
-        ev = evaluate_request(request, now) if evaluation is None else evaluation
+        ev = evaluate_with(policy, request, now) if evaluation is None else evaluation
         states = ev.targets
     else:
         states = {}
@@ -113,6 +115,9 @@ def store_targets(
             "clock": state.clock,
             "within_seconds": state.within_seconds,
             "clause": state.clause,
+            "level": state.level,
+            "taken_seconds": taken_seconds(policy, state),
+            "paused_seconds": paused_seconds(policy, state, now),
             "computed_at": now,
         }
         row = existing.pop(kind, None)
