@@ -192,8 +192,9 @@ def verdict(row: dict[str, Any], now: datetime) -> str:
     return "open"
 
 
-def paused_now(row: dict[str, Any], policy: Policy, now: datetime) -> int:
+def paused_now(row: dict[str, Any], now: datetime) -> int:
     """The stored paused time, plus the time since `computed_at` if the clock is stopped."""
+    policy = _version(row["request__policy"], row["request__policy_version"])
     paused: int = row["paused_seconds"]
     _, pause_statuses = policy.resolution_rule
     stopped = row["kind"] == "resolution" and row["request__status"] in pause_statuses
@@ -226,7 +227,7 @@ def build(organization: Organization, period: Period, now: datetime) -> Report:
         setattr(line, found, getattr(line, found) + 1)
         if row["taken_seconds"] is not None:
             line.times.append(row["taken_seconds"])
-        line.paused_seconds += paused_now(row, policy, now)
+        line.paused_seconds += paused_now(row, now)
         if found == "breached":
             breaches.append(
                 Breach(

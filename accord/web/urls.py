@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from accord.web.views import auth, detail, queue, report, search
+from accord.web.views import auth, detail, queue, report, reports, search
 
 app_name = "web"
 
@@ -15,4 +15,7 @@ urlpatterns = [
     path("requests/<str:number>/<slug:action>/", detail.request_action, name="action"),
     path("report/", report.report_page, name="report"),
     path("search/", search.search_page, name="search"),
+    path("reports/", reports.overview, name="reports"),
+    path("reports/organizations/<int:org_id>/", reports.organization, name="org-report"),
+    path("reports/organizations/<int:org_id>/targets/", reports.drill, name="org-report-drill"),
 ]

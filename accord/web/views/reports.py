@@ -1,0 +1,155 @@
+"""Contract reports for managers: all organisations, one organisation, drill-down.
+
+Every table is also CSV (`?format=csv`, `&table=breaches` for the breaches);
+the figures come from `accord.reports` (docs/reports.md). Bad input (an unknown
+period, level, target kind or verdict) is a 400 naming the parameter.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from accord.contracts.models import Organization
+from accord.errors import DeskError, Invalid
+from accord.reports import charts, figures, periods, tables
+from accord.sla import Policy, load_policy
+from accord.web.access import manager_required
+from accord.web.views.common import page_context
+
+VERDICTS = ("met", "breached", "open")
+UTC_ZONE = ZoneInfo("UTC")  # a period's name does not depend on the zone
+
+
+def csv_response(rows: list[dict[str, Any]], header: tuple[str, ...], name: str) -> HttpResponse:
+    res = HttpResponse(tables.to_csv(rows, header), content_type="text/csv; charset=utf-8")
+    res["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return res
+
+
+def _error(request: HttpRequest, exc: DeskError, **ctx: Any) -> HttpResponse:
+    return render(
+        request, "web/reports/error.html", page_context(request, error=exc, **ctx), status=400
+    )
+
+
+def _org(org_id: int) -> tuple[Organization, Policy]:
+    org = Organization.objects.filter(pk=org_id).first()
+    if org is None:
+        raise Http404("no such organisation")
+    return org, load_policy(org.policy)
+
+
+def _period(request: HttpRequest, policy: Policy) -> periods.Period:
+    today = timezone.now().astimezone(policy.zone).date()
+    return periods.parse(request.GET.get("period"), policy.zone, today=today)
+
+
+@require_GET
+@manager_required
+def overview(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    key = request.GET.get("period", "")
+    try:
+        rows = tables.overview_rows(key, now)
+    except DeskError as exc:
+        return _error(request, exc)
+    if request.GET.get("format") == "csv":
+        return csv_response(rows, tables.SUMMARY_FIELDS, f"sla-overview-{key or 'month'}")
+    label = periods.parse(key, UTC_ZONE, today=now.date()).label
+    ctx = {"rows": rows, "period_key": key, "period_value": key, "period_label": label}
+    return render(request, "web/reports/overview.html", page_context(request, **ctx))
+
+
+@require_GET
+@manager_required
+def organization(request: HttpRequest, org_id: int) -> HttpResponse:
+    now = timezone.now()
+    org, policy = _org(org_id)
+    try:
+        period = _period(request, policy)
+    except DeskError as exc:
+        return _error(request, exc, org=org)
+    report = figures.build(org, period, now)
+    table = request.GET.get("table", "lines")
+    if request.GET.get("format") == "csv":
+        name = f"sla-{org.pk}-{period.key}"
+        if table == "breaches":
+            return csv_response(
+                tables.breach_rows(report), tables.BREACH_FIELDS, name + "-breaches"
+            )
+        if table == "lines":
+            return csv_response(tables.line_rows(report), tables.LINE_FIELDS, name)
+        return _error(request, Invalid("table", "expected lines or breaches"), org=org)
+    trend = tables.compliance_by_month(org, period, now)
+    backlog = tables.backlog_per_level(org)
+    histogram = tables.first_response_histogram(report)
+    ctx = {
+        "org": org,
+        "report": report,
+        "period": period,
+        "period_value": period.key,
+        "previous": period.previous(),
+        "fr_total": report.line_total("first_response"),
+        "res_total": report.line_total("resolution"),
+        "trend_chart": charts.bar_chart(
+            "Targets met per month (%)",
+            [m for m, _, _ in trend],
+            [
+                charts.Series("First response", [fr for _, fr, _ in trend]),
+                charts.Series("Resolution", [res for _, _, res in trend]),
+            ],
+            y_max=100,
+            fmt=lambda v: f"{v:g}%",
+        ),
+        "backlog_chart": charts.bar_chart(
+            "Unresolved requests per level, now",
+            [label for label, _ in backlog],
+            [charts.Series("Unresolved", [n for _, n in backlog])],
+        ),
+        "histogram_chart": charts.bar_chart(
+            "Time to first response on the target's clock (requests)",
+            [label for label, _ in histogram],
+            [charts.Series("Requests", [n for _, n in histogram])],
+        ),
+    }
+    return render(request, "web/reports/organization.html", page_context(request, **ctx))
+
+
+@require_GET
+@manager_required
+def drill(request: HttpRequest, org_id: int) -> HttpResponse:
+    now = timezone.now()
+    org, policy = _org(org_id)
+    try:
+        period = _period(request, policy)
+        wanted = parse_drill(request.GET, policy)
+    except DeskError as exc:
+        return _error(request, exc, org=org)
+    rows = tables.drill_rows(org, period, wanted, now)
+    if request.GET.get("format") == "csv":
+        return csv_response(rows, tables.DRILL_FIELDS, f"sla-{org.pk}-{period.key}-targets")
+    ctx = {
+        "org": org,
+        "period": period,
+        "rows": rows,
+        "wanted": wanted,
+        "level_label": figures.level_label(policy, wanted.level) if wanted.level else "",
+    }
+    return render(request, "web/reports/drill.html", page_context(request, **ctx))
+
+
+def parse_drill(query: Any, policy: Policy) -> tables.DrillFilter:
+    level, kind, verdict = (query.get(k, "") for k in ("level", "kind", "verdict"))
+    if level and level not in policy.level_ids:
+        raise Invalid("level", f"expected one of {', '.join(policy.level_ids)}")
+    if kind and kind not in figures.KINDS:
+        raise Invalid("kind", f"expected one of {', '.join(figures.KINDS)}")
+    if verdict and verdict not in VERDICTS:
+        raise Invalid("verdict", f"expected one of {', '.join(VERDICTS)}")
+    return tables.DrillFilter(level, kind, verdict)
