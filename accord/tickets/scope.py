@@ -25,6 +25,7 @@ from accord.contracts.models import (
     Organization,
     PerIncidentAgreement,
     Release,
+    UpdateDelivery,
 )
 from accord.sla import Policy
 from accord.sla.durations import parse_duration
@@ -117,8 +118,23 @@ def _entitlement(
     )
 
 
-def _supported(installation: Installation, keep: int) -> list[Release]:
+def supported_releases(installation: Installation, keep: int) -> list[Release]:
+    """The product's latest release and the `keep` before it (capella 4.5)."""
     return list(Release.objects.filter(product=installation.product_id)[: keep + 1])
+
+
+def install_window(policy: Policy) -> timedelta | None:
+    """How long a delivered update may wait to be installed (capella 4.4), if the policy says."""
+    rules = policy.spec.on_premises
+    if rules is None:
+        return None
+    return timedelta(seconds=parse_duration(rules.update_install_within).seconds)
+
+
+def delivery_late(delivery: UpdateDelivery, window: timedelta, today: date) -> bool:
+    """Installed (or, if not yet, still uninstalled today) later than the window allows."""
+    done = delivery.installed_on or today
+    return done - delivery.received_on > window
 
 
 def _on_premises(
@@ -145,7 +161,8 @@ def _on_premises(
                     rules.designated_contact_clause,
                 )
             )
-    window = timedelta(seconds=parse_duration(rules.update_install_within).seconds)
+    window = install_window(policy)
+    assert window is not None
     installations = list(
         Installation.objects.filter(organization=org).select_related("release", "product")
     )
@@ -160,8 +177,7 @@ def _on_premises(
     blocking: Decision | None = None
     for inst in installations:
         for delivery in inst.deliveries.select_related("release"):
-            done = delivery.installed_on or local_day
-            if done - delivery.received_on > window:
+            if delivery_late(delivery, window, local_day):
                 state = (
                     f"installed {delivery.installed_on}"
                     if delivery.installed_on
@@ -175,7 +191,7 @@ def _on_premises(
                         rules.update_install_clause,
                     )
                 )
-        supported = _supported(inst, rules.supported_previous_releases)
+        supported = supported_releases(inst, rules.supported_previous_releases)
         if blocking is None and inst.release not in supported:
             versions = ", ".join(r.version for r in supported)
             blocking = Decision(

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from accord.web.views import auth, detail, queue, report, reports, search
+from accord.web.views import auth, detail, organizations, queue, report, reports, search
 
 app_name = "web"
 
@@ -15,6 +15,10 @@ urlpatterns = [
     path("requests/<str:number>/<slug:action>/", detail.request_action, name="action"),
     path("report/", report.report_page, name="report"),
     path("search/", search.search_page, name="search"),
+    path("organizations/<int:org_id>/", organizations.organization_page, name="organization"),
+    path("contacts/<int:contact_id>/", organizations.contact_page, name="contact"),
+    path("contacts/<int:contact_id>/link/", organizations.link_contact, name="contact-link"),
+    path("installations/late/", organizations.late_installations, name="late-installations"),
     path("reports/", reports.overview, name="reports"),
     path("reports/organizations/<int:org_id>/", reports.organization, name="org-report"),
     path("reports/organizations/<int:org_id>/targets/", reports.drill, name="org-report-drill"),
