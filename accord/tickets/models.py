@@ -268,3 +268,35 @@ class SearchDocument(models.Model):
     head = models.TextField()
     body = models.TextField(blank=True, help_text="public, non-automated messages")
     notes = models.TextField(blank=True, help_text="internal notes: staff searches only")
+
+
+class Macro(models.Model):
+    """A named reply template with optional actions (`accord.tickets.macros`).
+
+    `owner` set: personal to that user; empty: shared with every agent. The
+    actions run with the reply when the macro is applied: each empty one is
+    left alone.
+    """
+
+    name = models.CharField(max_length=100)
+    body = models.TextField(help_text="the reply; {placeholders} are filled in when applied")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="macros",
+        help_text="empty: shared",
+    )
+    set_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    set_level = models.CharField(max_length=30, blank=True)
+    set_assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from accord.web.views import auth, detail, organizations, queue, report, reports, search
+from accord.web.views import (
+    auth,
+    detail,
+    macros,
+    organizations,
+    queue,
+    report,
+    reports,
+    search,
+)
 
 app_name = "web"
 
@@ -12,7 +21,11 @@ urlpatterns = [
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("requests/<str:number>/", detail.request_page, name="request"),
+    path("requests/<str:number>/macro/", macros.macro_apply, name="macro-apply"),
+    path("requests/<str:number>/macro/preview/", macros.macro_preview, name="macro-preview"),
     path("requests/<str:number>/<slug:action>/", detail.request_action, name="action"),
+    path("macros/", macros.macro_list, name="macros"),
+    path("macros/<int:macro_id>/delete/", macros.macro_delete, name="macro-delete"),
     path("report/", report.report_page, name="report"),
     path("search/", search.search_page, name="search"),
     path("organizations/<int:org_id>/", organizations.organization_page, name="organization"),

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 
 import pytest
+from desk.conftest import FrozenClock
 from desk.personas import Desk
 from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect, sync_playwright
@@ -67,3 +68,29 @@ def _search_and_open(page: Page, number: str) -> None:
     expect(page.locator("li.hit")).to_have_count(1)
     hit.locator("a").click()
     expect(page).to_have_url(f"/requests/{number}/")
+
+
+def test_it_applies_a_macro_from_the_request_page(
+    browse: Browse, desk: Desk, clock: FrozenClock, open_req: OpenRequest, manager: User
+) -> None:
+    from accord.accounts.actor import staff
+    from accord.tickets import macros
+
+    macros.create_macro(
+        staff(manager), name="Need logs", shared=True, set_status="waiting_on_customer",
+        body="Kia ora {contact_name}, please send the logs for {number}.", now=clock.at,
+    )  # fmt: skip
+    req = open_req()
+    with browse() as page:
+        page.goto(f"/requests/{req.display_number}/")
+        page.locator("#action-macro summary").click()
+        page.select_option("#macro-choice", label="Need logs (shared)")
+        text = page.locator("#macro-text")
+        expect(text).to_have_value(f"Kia ora Mere, please send the logs for {req.display_number}.")
+        expect(page.locator("#macro-body .macro-actions")).to_contain_text("Waiting on customer")
+        text.fill(text.input_value() + " Thanks!")
+        page.click("#action-macro button[type=submit]")
+        expect(page.locator("#request-panel .done")).to_contain_text("Macro: done.")
+        expect(page.locator("#request-panel .status")).to_have_text("Waiting on customer")
+        expect(page.locator("#request-panel .conversation")).to_contain_text("logs for")
+        expect(page).to_have_url(f"/requests/{req.display_number}/")
