@@ -64,7 +64,9 @@ def panel_context(
     all_forms.update(forms_ or {})
     opened = active or "reply"
     items = [
-        ActionItem(name, spec, all_forms[name], name == opened) for name, spec in ACTIONS.items()
+        ActionItem(name, spec, all_forms[name], name == opened)
+        for name, spec in ACTIONS.items()
+        if spec.applies(req) or (name == active and not done)
     ]
     return {
         "req": req,
