@@ -25,8 +25,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from accord.accounts.actor import Actor
-from accord.accounts.models import Agent, Role
+from accord.accounts.actor import Actor, is_manager
 from accord.audit.services import record
 from accord.errors import Forbidden, Invalid, NotFound
 from accord.sla import load_policy
@@ -72,10 +71,6 @@ def check_body(body: str, field: str = "body") -> str:
 def fill(body: str, values: Mapping[str, str]) -> str:
     """The body with each known placeholder replaced by its value."""
     return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), body)
-
-
-def is_manager(actor: Actor) -> bool:
-    return Agent.objects.filter(user=actor.user, role__in=[Role.MANAGER, Role.ADMIN]).exists()
 
 
 def usable(actor: Actor) -> QuerySet[Macro]:

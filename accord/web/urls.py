@@ -35,4 +35,19 @@ urlpatterns = [
     path("reports/", reports.overview, name="reports"),
     path("reports/organizations/<int:org_id>/", reports.organization, name="org-report"),
     path("reports/organizations/<int:org_id>/targets/", reports.drill, name="org-report-drill"),
+    path(
+        "reports/organizations/<int:org_id>/statement/",
+        reports.statement_send,
+        name="statement-send",
+    ),
+    path(
+        "reports/organizations/<int:org_id>/statement/preview/",
+        reports.statement_preview,
+        name="statement-preview",
+    ),
+    path(
+        "reports/organizations/<int:org_id>/statement/subscription/",
+        reports.statement_subscription,
+        name="statement-subscription",
+    ),
 ]

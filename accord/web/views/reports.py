@@ -11,15 +11,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from accord.contracts.models import Organization
 from accord.errors import DeskError, Invalid
-from accord.reports import charts, figures, periods, tables
+from accord.reports import charts, figures, periods, statement, tables
+from accord.reports.models import Statement
 from accord.sla import Policy, load_policy
-from accord.web.access import manager_required
+from accord.web.access import actor_for, manager_required
 from accord.web.views.common import page_context
 
 VERDICTS = ("met", "breached", "open")
@@ -66,15 +68,36 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "web/reports/overview.html", page_context(request, **ctx))
 
 
+def statement_context(org: Organization, error: str = "") -> dict[str, Any]:
+    return {
+        "subscribed": statement.subscribed(org),
+        "recipients": statement.recipients(org),
+        "sent": list(Statement.objects.filter(organization=org)[:20]),
+        "error": error,
+    }
+
+
 @require_GET
 @manager_required
 def organization(request: HttpRequest, org_id: int) -> HttpResponse:
-    now = timezone.now()
     org, policy = _org(org_id)
     try:
         period = _period(request, policy)
     except DeskError as exc:
         return _error(request, exc, org=org)
+    return org_report(request, org, period)
+
+
+def org_report(
+    request: HttpRequest,
+    org: Organization,
+    period: periods.Period,
+    *,
+    status: int = 200,
+    error: str = "",
+) -> HttpResponse:
+    """The organisation's report page (or one of its tables as CSV)."""
+    now = timezone.now()
     report = figures.build(org, period, now)
     table = request.GET.get("table", "lines")
     if request.GET.get("format") == "csv":
@@ -107,6 +130,7 @@ def organization(request: HttpRequest, org_id: int) -> HttpResponse:
             y_max=100,
             fmt=lambda v: f"{v:g}%",
         ),
+        "statement": statement_context(org, error),
         "backlog_chart": charts.bar_chart(
             "Unresolved requests per level, now",
             [label for label, _ in backlog],
@@ -118,7 +142,9 @@ def organization(request: HttpRequest, org_id: int) -> HttpResponse:
             [charts.Series("Requests", [n for _, n in histogram])],
         ),
     }
-    return render(request, "web/reports/organization.html", page_context(request, **ctx))
+    return render(
+        request, "web/reports/organization.html", page_context(request, **ctx), status=status
+    )
 
 
 @require_GET
@@ -153,3 +179,55 @@ def parse_drill(query: Any, policy: Policy) -> tables.DrillFilter:
     if verdict and verdict not in VERDICTS:
         raise Invalid("verdict", f"expected one of {', '.join(VERDICTS)}")
     return tables.DrillFilter(level, kind, verdict)
+
+
+def _after_post(request: HttpRequest, org: Organization, period: periods.Period) -> HttpResponse:
+    url = reverse("web:org-report", args=[org.pk]) + f"?period={period.key}#statement"
+    return redirect(url)
+
+
+@require_POST
+@manager_required
+def statement_subscription(request: HttpRequest, org_id: int) -> HttpResponse:
+    org, policy = _org(org_id)
+    enabled = request.POST.get("enabled")
+    if enabled not in ("0", "1"):
+        return _error(request, Invalid("enabled", "expected 0 or 1"), org=org)
+    try:
+        period = periods.parse(request.POST.get("period"), policy.zone)
+    except DeskError as exc:
+        return _error(request, exc, org=org)
+    statement.set_subscription(actor_for(request), org, enabled=enabled == "1")
+    return _after_post(request, org, period)
+
+
+@require_POST
+@manager_required
+def statement_send(request: HttpRequest, org_id: int) -> HttpResponse:
+    org, policy = _org(org_id)
+    try:
+        period = periods.parse(request.POST.get("period"), policy.zone)
+    except DeskError as exc:
+        return _error(request, exc, org=org)
+    try:
+        rows = statement.send_statement(actor_for(request), org, period)
+    except DeskError as exc:
+        error = f"{exc.field}: {exc.message}"
+        return org_report(request, org, period, status=exc.status, error=error)
+    failed = [r.to_email for r in rows if r.state == Statement.State.FAILED]
+    if failed:
+        error = f"smtp: not sent to {', '.join(failed)} (see the reason below; send again)"
+        return org_report(request, org, period, status=502, error=error)
+    return _after_post(request, org, period)
+
+
+@require_GET
+@manager_required
+def statement_preview(request: HttpRequest, org_id: int) -> HttpResponse:
+    """The statement's HTML exactly as it would be mailed."""
+    org, policy = _org(org_id)
+    try:
+        period = _period(request, policy)
+    except DeskError as exc:
+        return _error(request, exc, org=org)
+    return HttpResponse(statement.compose(org, period, timezone.now()).html)
