@@ -1,46 +1,17 @@
-"""Cursor (keyset) pagination: stable under inserts, O(page) at any depth.
+"""Cursor pagination for the API: the implementation is `accord.keyset` (the web uses it too).
 
-A cursor is the sort value and id of the last row seen, base64-encoded JSON;
-clients treat it as opaque.
+Search results (`?q=`) are ranked, and a rank is no stable key, so their cursor
+is an offset (`encode_offset`), opaque to clients like the others.
 """
-
-from __future__ import annotations
 
 import base64
 import binascii
 import json
-from datetime import datetime
-from typing import Any, TypeVar
-
-from django.db.models import Model, Q, QuerySet
 
 from accord.errors import Invalid
+from accord.keyset import MAX_LIMIT, decode, encode, page
 
-MAX_LIMIT = 200
-M = TypeVar("M", bound=Model)
-
-
-def encode(value: Any, pk: int) -> str:
-    raw = value.isoformat() if isinstance(value, datetime) else value
-    return base64.urlsafe_b64encode(json.dumps([raw, pk]).encode()).decode().rstrip("=")
-
-
-def decode(cursor: str, is_datetime: bool) -> tuple[Any, int]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        raw, pk = json.loads(base64.urlsafe_b64decode(padded))
-        value: datetime | int
-        if is_datetime:
-            value = datetime.fromisoformat(raw)
-            if value.tzinfo is None:
-                raise ValueError(raw)
-        else:
-            value = int(raw)
-        if not isinstance(pk, int):
-            raise ValueError(pk)
-    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):
-        raise Invalid("cursor", "not a cursor this API returned") from None
-    return value, pk
+__all__ = ["MAX_LIMIT", "check_limit", "decode", "decode_offset", "encode", "encode_offset", "page"]
 
 
 def check_limit(limit: int) -> None:
@@ -62,25 +33,3 @@ def decode_offset(cursor: str) -> int:
     if tag != "offset" or not isinstance(offset, int) or offset < 0:
         raise Invalid("cursor", "not a cursor this API returned")
     return offset
-
-
-def page(
-    qs: QuerySet[M],
-    field: str,
-    descending: bool,
-    cursor: str | None,
-    limit: int,
-    is_datetime: bool,
-) -> tuple[list[M], str | None]:
-    """One page ordered by (field, id), after `cursor`; returns rows and the next cursor."""
-    check_limit(limit)
-    if cursor:
-        value, pk = decode(cursor, is_datetime)
-        op = "lt" if descending else "gt"
-        qs = qs.filter(Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"pk__{op}": pk}))
-    sign = "-" if descending else ""
-    rows = list(qs.order_by(f"{sign}{field}", f"{sign}pk")[: limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
-    nxt = encode(getattr(rows[-1], field), rows[-1].pk) if more and rows else None
-    return rows, nxt

@@ -45,7 +45,8 @@ from django.utils.safestring import SafeString, mark_safe
 from accord.accounts.actor import Actor
 from accord.contracts.models import Contact, Organization
 from accord.errors import Invalid
-from accord.tickets.models import NUMBER_PREFIX, Message, Request, SearchDocument
+from accord.tickets.listing import RELATED
+from accord.tickets.models import NUMBER_PREFIX, Message, Request, SearchDocument, SlaTarget
 from accord.tickets.queries import visible_requests
 
 MAX_TEXT = 200
@@ -72,6 +73,11 @@ class Hit:
     request: Request
     rank: float
     snippet: SafeString
+
+    @property
+    def targets(self) -> list[SlaTarget]:
+        """The stored target rows (prefetched with the hits)."""
+        return list(self.request.targets.all())
 
 
 def terms(text: str) -> list[str]:
@@ -134,8 +140,10 @@ def search(
         for (pk,) in exact.values_list("pk"):
             ranked = [(pk, float("inf"), "")] + [r for r in ranked if r[0] != pk]
     ranked = ranked[offset : offset + limit]
-    requests = Request.objects.select_related("organization", "contact", "assignee").in_bulk(
-        [pk for pk, _, _ in ranked]
+    requests = (
+        Request.objects.select_related(*RELATED, "contact")
+        .prefetch_related("targets")
+        .in_bulk([pk for pk, _, _ in ranked])
     )
     return [
         Hit(requests[pk], rank, _passage(passage)) for pk, rank, passage in ranked if pk in requests

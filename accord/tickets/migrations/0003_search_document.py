@@ -75,7 +75,7 @@ def backfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tickets", "0001_initial"),
+        ("tickets", "0002_list_columns"),
         ("contracts", "0003_policy_version"),
     ]
 
