@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import Count
 
 from accord.contracts.models import Organization
+from accord.errors import Invalid
 from accord.reports import figures
 from accord.reports.periods import Period, months_back, parse
 from accord.sla import load_policy
@@ -112,11 +113,25 @@ def overview_rows(period_key: str, now: datetime) -> list[dict[str, Any]]:
     return rows
 
 
+VERDICTS = ("met", "breached", "open")
+
+
 @dataclass(frozen=True)
 class DrillFilter:
     level: str = ""
     kind: str = ""
     verdict: str = ""
+
+
+def parse_drill(level: str, kind: str, verdict: str, policy: Any) -> DrillFilter:
+    """The drill-down's narrowing; Invalid names the bad parameter."""
+    if level and level not in policy.level_ids:
+        raise Invalid("level", f"expected one of {', '.join(policy.level_ids)}")
+    if kind and kind not in figures.KINDS:
+        raise Invalid("kind", f"expected one of {', '.join(figures.KINDS)}")
+    if verdict and verdict not in VERDICTS:
+        raise Invalid("verdict", f"expected one of {', '.join(VERDICTS)}")
+    return DrillFilter(level, kind, verdict)
 
 
 def drill_rows(

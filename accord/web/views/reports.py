@@ -24,7 +24,6 @@ from accord.sla import Policy, load_policy
 from accord.web.access import actor_for, manager_required
 from accord.web.views.common import page_context
 
-VERDICTS = ("met", "breached", "open")
 UTC_ZONE = ZoneInfo("UTC")  # a period's name does not depend on the zone
 
 
@@ -154,7 +153,10 @@ def drill(request: HttpRequest, org_id: int) -> HttpResponse:
     org, policy = _org(org_id)
     try:
         period = _period(request, policy)
-        wanted = parse_drill(request.GET, policy)
+        q = request.GET
+        wanted = tables.parse_drill(
+            q.get("level", ""), q.get("kind", ""), q.get("verdict", ""), policy
+        )
     except DeskError as exc:
         return _error(request, exc, org=org)
     rows = tables.drill_rows(org, period, wanted, now)
@@ -168,17 +170,6 @@ def drill(request: HttpRequest, org_id: int) -> HttpResponse:
         "level_label": figures.level_label(policy, wanted.level) if wanted.level else "",
     }
     return render(request, "web/reports/drill.html", page_context(request, **ctx))
-
-
-def parse_drill(query: Any, policy: Policy) -> tables.DrillFilter:
-    level, kind, verdict = (query.get(k, "") for k in ("level", "kind", "verdict"))
-    if level and level not in policy.level_ids:
-        raise Invalid("level", f"expected one of {', '.join(policy.level_ids)}")
-    if kind and kind not in figures.KINDS:
-        raise Invalid("kind", f"expected one of {', '.join(figures.KINDS)}")
-    if verdict and verdict not in VERDICTS:
-        raise Invalid("verdict", f"expected one of {', '.join(VERDICTS)}")
-    return tables.DrillFilter(level, kind, verdict)
 
 
 def _after_post(request: HttpRequest, org: Organization, period: periods.Period) -> HttpResponse:
