@@ -354,3 +354,39 @@ class Macro(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SavedView(models.Model):
+    """A queue filter saved under a name: an agent's own, or shared with a team.
+
+    `query` is the queue's query string (only its filter parameters); the web
+    queue parses it like a typed address, so a view can never hold a filter the
+    queue would refuse.
+    """
+
+    name = models.CharField(max_length=80)
+    query = models.CharField(max_length=500, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="saved_views",
+    )
+    team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="views"
+    )
+    created = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="saved_view_owner_or_team",
+                condition=models.Q(owner__isnull=False, team__isnull=True)
+                | models.Q(owner__isnull=True, team__isnull=False),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -5,6 +5,7 @@ Uses the same Debian chromium as test_browser.py (its `chromium` fixture).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 
@@ -94,3 +95,34 @@ def test_it_applies_a_macro_from_the_request_page(
         expect(page.locator("#request-panel .status")).to_have_text("Waiting on customer")
         expect(page.locator("#request-panel .conversation")).to_contain_text("logs for")
         expect(page).to_have_url(f"/requests/{req.display_number}/")
+
+
+def test_it_saves_a_view_pages_and_moves_by_keyboard(
+    browse: Browse, desk: Desk, clock: FrozenClock, open_req: OpenRequest
+) -> None:
+    from accord.web.queue import PAGE_SIZE
+
+    urgent = [open_req(subject=f"Urgent {i}") for i in range(PAGE_SIZE + 3)]
+    open_req(level="low", subject="Low one")
+    with browse() as page:
+        page.goto("/")
+        page.select_option("#filters select[name=level]", value="urgent")
+        expect(page).to_have_url(re.compile(r"level=urgent"))
+        expect(page.locator("#queue-rows")).not_to_contain_text("Low one")
+        page.fill("#view-name", "Urgent")
+        page.click("#save-view button[type=submit]")
+        view = page.locator("aside.views li[data-view].current")
+        expect(view).to_contain_text("Urgent")
+        expect(view.locator(".count")).to_have_text(str(len(urgent)))
+        # Paging: the first page is full, the next holds the rest.
+        expect(page.locator("table.queue tr[data-number]")).to_have_count(PAGE_SIZE)
+        page.click("a.next-page")
+        expect(page.locator("table.queue tr[data-number]")).to_have_count(3)
+        # Keyboard: j selects the first row, j the second, Enter opens it, r replies.
+        page.locator("body").press("j")
+        page.locator("body").press("j")
+        second = page.locator("table.queue tr.selected").get_attribute("data-number")
+        page.keyboard.press("Enter")
+        expect(page).to_have_url(f"/requests/{second}/")
+        page.keyboard.press("r")
+        expect(page.locator("#id_reply-body")).to_be_focused()
