@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -39,6 +40,7 @@ class Config:
     secret_key: str
     allowed_hosts: list[str]
     debug: bool
+    public_url: str
 
 
 def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -118,6 +120,17 @@ def _hosts(env: Mapping[str, str]) -> list[str]:
     return hosts
 
 
+def _public_url(env: Mapping[str, str]) -> str:
+    """Where customers reach this desk (links in mail to the portal), without a trailing /."""
+    raw = (env.get("ACCORD_PUBLIC_URL") or "http://127.0.0.1:8000").strip()
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigError(
+            "ACCORD_PUBLIC_URL", f"expected http(s)://HOST[:PORT][/PATH], got {raw!r}"
+        )
+    return raw.rstrip("/")
+
+
 def load(env: Mapping[str, str] | None = None) -> Config:
     """Read and validate every setting; raises ConfigError on the first bad one."""
     env = os.environ if env is None else env
@@ -128,4 +141,5 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         secret_key=_secret_key(env, data_dir),
         allowed_hosts=_hosts(env),
         debug=_flag(env, "DEBUG", False),
+        public_url=_public_url(env),
     )
