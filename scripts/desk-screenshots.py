@@ -135,6 +135,7 @@ def main() -> int:
                     base_url=f"http://127.0.0.1:{port}",
                     timezone_id="Pacific/Auckland",
                 )
+                page.set_default_timeout(120_000)  # a busy machine serves slowly
                 page.goto("/login/")
                 page.fill("#id_username", "demo-admin")
                 page.fill("#id_password", password)
@@ -154,7 +155,10 @@ def main() -> int:
             browser.close()
     finally:
         web.terminate()
-        web.wait(timeout=10)
+        try:
+            web.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            web.kill()
         shutil.rmtree(data_dir, ignore_errors=True)
     return 0
 
