@@ -106,19 +106,21 @@ def parse_filters(query: QueryDict) -> Filters:
     )
 
 
-def level_choices() -> dict[str, str]:
+def level_choices(policies: list[str] | None = None) -> dict[str, str]:
     """Every level of the policies in use: id -> "Label (policy)"."""
     out: dict[str, str] = {}
-    for name in policy_choices():
+    for name in policy_choices() if policies is None else policies:
         policy = load_policy(name)
         for lid in policy.level_ids:
             out.setdefault(lid, f"{policy.level(lid).label} ({name})")
     return out
 
 
-def policy_choices() -> list[str]:
-    """Policies in use by some organisation, plus the shipped ones."""
-    used = set(Organization.objects.values_list("policy", flat=True).distinct())
+def policy_choices(used: set[str] | None = None) -> list[str]:
+    """Policies in use by some organisation (`used`, when the caller read them), plus
+    the shipped ones."""
+    if used is None:
+        used = set(Organization.objects.values_list("policy", flat=True).distinct())
     return sorted(used | set(shipped_policy_names()))
 
 

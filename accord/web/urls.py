@@ -19,6 +19,7 @@ urlpatterns = [
     path("", queue.queue_page, name="queue"),
     path("queue/rows/", queue.queue_rows, name="queue-rows"),
     path("views/", queue.save_view, name="view-save"),
+    path("views/list/", queue.view_list, name="view-list"),
     path("views/<int:view_id>/delete/", queue.delete_view, name="view-delete"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),

@@ -77,10 +77,11 @@ def test_an_agent_saves_a_view_and_sees_its_count(
     assert res.status_code == 302 and res["Location"] == "/?level=urgent"
     view = SavedView.objects.get()
     assert (view.query, view.team, view.owner.username) == ("level=urgent", None, "agent")
-    html = agent_client.get("/").content.decode()
+    assert 'hx-get="/views/list/' in agent_client.get("/").content.decode()  # loaded after
+    html = agent_client.get("/views/list/").content.decode()
     item = html.split(f'data-view="{view.pk}"')[1].split("</li>")[0]
     assert "Urgent ones" in item and '<span class="count">2</span>' in item
-    current = agent_client.get("/", {"level": "urgent"}).content.decode()
+    current = agent_client.get("/views/list/", {"level": "urgent"}).content.decode()
     assert f'data-view="{view.pk}" class="current"' in current
 
 
@@ -94,7 +95,7 @@ def test_team_views_are_shared_with_the_team_only(
     assert set(saved_views.visible(colleague)) == {shared}
     assert set(saved_views.visible(outsider)) == set()
     assert set(saved_views.visible(desk.agent)) == {shared, mine}
-    html = login(colleague.user).get("/").content.decode()
+    html = login(colleague.user).get("/views/list/").content.decode()
     assert "Tier 1" in html and "Mine" not in html
 
 

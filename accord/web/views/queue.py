@@ -49,23 +49,33 @@ def _with_cursor(request: HttpRequest, cursor: str) -> str:
     return query.urlencode()
 
 
-def _sidebar(request: HttpRequest) -> dict[str, object]:
-    """The saved views with their counts, and the choices of the filter form."""
+def _choices() -> dict[str, object]:
+    """The filter form's choices: two queries (organisations with their policies, teams)."""
+    orgs = list(Organization.objects.order_by("name").values_list("pk", "name", "policy"))
+    policies = queue.policy_choices({policy for _, _, policy in orgs})
+    return {
+        "policies": policies,
+        "statuses": [(s.value, s.label) for s in queue.QUEUE_STATUSES],
+        "teams": list(Team.objects.order_by("name").values_list("name", flat=True)),
+        "levels": list(queue.level_choices(policies).items()),
+        "organizations": [(pk, name) for pk, name, _ in orgs],
+        "scopes": Scope.choices,
+    }
+
+
+@staff_required
+def view_list(request: HttpRequest) -> HttpResponse:
+    """The sidebar's saved views with their counts, loaded after the page (htmx)."""
     now = timezone.now()
     views = list(saved_views.visible(actor_for(request)))
     current = queue.filter_query(request.GET)
     everything = listing.count_upto(listing.open_requests(), queue.COUNT_CAP + 1)
-    return {
-        "policies": queue.policy_choices(),
-        "statuses": [(s.value, s.label) for s in queue.QUEUE_STATUSES],
-        "teams": list(Team.objects.order_by("name").values_list("name", flat=True)),
-        "levels": list(queue.level_choices().items()),
-        "organizations": list(Organization.objects.order_by("name").values_list("pk", "name")),
-        "scopes": Scope.choices,
+    ctx = {
         "views": queue.view_counts(views, request.user, now, current),
         "all_count": min(everything, queue.COUNT_CAP),
         "current_query": current,
     }
+    return render(request, "web/partials/view_list.html", ctx)
 
 
 @staff_required
@@ -73,7 +83,7 @@ def queue_page(request: HttpRequest) -> HttpResponse:
     """The whole page: saved views, filters, and the rows (which refresh themselves)."""
     ctx, status = _context(request)
     if not is_htmx(request):
-        ctx.update(_sidebar(request))
+        ctx.update(_choices())
     template = "web/partials/queue_rows.html" if is_htmx(request) else "web/queue.html"
     return render(request, template, page_context(request, **ctx), status=status)
 
@@ -100,7 +110,7 @@ def save_view(request: HttpRequest) -> HttpResponse:
         )
     except DeskError as exc:
         ctx, _ = _context(request)
-        ctx.update(_sidebar(request), view_error=f"{exc.field}: {exc.message}")
+        ctx.update(_choices(), view_error=f"{exc.field}: {exc.message}")
         return render(request, "web/queue.html", page_context(request, **ctx), status=exc.status)
     return redirect(reverse("web:queue") + (f"?{query}" if query else ""))
 
