@@ -41,6 +41,7 @@ class Config:
     allowed_hosts: list[str]
     debug: bool
     public_url: str
+    vendor_name: str = "Support"
 
 
 def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -142,4 +143,13 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         allowed_hosts=_hosts(env),
         debug=_flag(env, "DEBUG", False),
         public_url=_public_url(env),
+        vendor_name=_vendor(env),
     )
+
+
+def _vendor(env: Mapping[str, str]) -> str:
+    """ACCORD_VENDOR_NAME: who sends the invoices (their header and PDF)."""
+    name = " ".join(env.get("ACCORD_VENDOR_NAME", "").split())
+    if len(name) > 200:
+        raise ConfigError("ACCORD_VENDOR_NAME", "at most 200 characters")
+    return name or "Support"

@@ -285,7 +285,12 @@ class TimeEntry(models.Model):
     hourly_rate = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     currency = models.CharField(max_length=3, blank=True)
     clause = models.CharField(max_length=200, blank=True, help_text="why it is billable")
-    at = models.DateTimeField()
+    at = models.DateTimeField(help_text="when the work was done (its start when given)")
+    ended = models.DateTimeField(null=True, blank=True, help_text="end, when logged start/end")
+    billable_overridden = models.BooleanField(default=False)
+    override_reason = models.CharField(max_length=500, blank=True)
+    override_by = models.CharField(max_length=200, blank=True)
+    recorded = models.DateTimeField(null=True, blank=True)
 
 
 class Expense(models.Model):
@@ -318,7 +323,7 @@ class SearchDocument(models.Model):
     saved; `body` (public messages) and `notes` (internal notes) grow by each
     message's text as it is stored. PostgreSQL
     searches them through a GIN index on their weighted tsvector, SQLite
-    through an FTS5 table kept equal to this one by triggers (migration 0004_search_document).
+    through an FTS5 table kept equal to this one by triggers (migration 0005_search_document).
     """
 
     request = models.OneToOneField(
@@ -395,3 +400,18 @@ class SavedView(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ExpenseEvidence(models.Model):
+    """capella 4.6: written evidence of an expense (a receipt scan or PDF), attachable later."""
+
+    expense = models.ForeignKey(Expense, on_delete=models.CASCADE, related_name="evidence_files")
+    file = models.FileField(upload_to="evidence/%Y/%m/")
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded = models.DateTimeField()
+    uploaded_by = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["uploaded", "id"]

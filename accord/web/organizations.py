@@ -24,9 +24,10 @@ from accord.contracts.models import (
     Release,
     UpdateDelivery,
 )
+from accord.contracts.releases import supported as supported_releases
 from accord.sla import load_policy
 from accord.tickets.models import Request, SlaTarget, TargetState
-from accord.tickets.scope import delivery_late, install_window, supported_releases
+from accord.tickets.scope import delivery_late, install_window
 
 RECENT = 50
 
@@ -99,7 +100,7 @@ def installations(org: Organization, today: date) -> list[InstallationView]:
     keep = rules.supported_previous_releases if rules is not None else None
     out = []
     for inst in org.installations.select_related("product", "release").order_by("product__name"):
-        supported = supported_releases(inst, keep) if keep is not None else []
+        supported = supported_releases(inst.product_id, today, keep) if keep is not None else []
         deliveries = [
             DeliveryView(d, window is not None and delivery_late(d, window, today))
             for d in inst.deliveries.select_related("release").order_by("-received_on", "-pk")

@@ -345,6 +345,7 @@ def test_an_on_premises_customer_names_the_installation_and_release(
 ) -> None:
     from datetime import date
 
+    from accord.contracts import releases as lifecycle
     from accord.contracts import services as contracts
 
     org = contracts.create_organization(
@@ -356,10 +357,10 @@ def test_an_on_premises_customer_names_the_installation_and_release(
     ana = contracts.create_contact(
         desk.lead, organization=org.pk, name="Ana", role="user", email="ana@onsite.example"
     )
-    release = contracts.add_release(
+    release = lifecycle.add_release(
         desk.lead, product="Capella Core", version="4.2", released_on=date(2026, 6, 1)
     )
-    inst = contracts.set_installation(desk.lead, organization=org.pk, release=release.pk)
+    inst = lifecycle.set_installation(desk.lead, organization=org.pk, release=release.pk)
     client = portal(ana)
     form = client.get("/portal/new/").content.decode()
     assert 'name="installation"' in form and "Capella Core 4.2" in form
@@ -370,3 +371,18 @@ def test_an_on_premises_customer_names_the_installation_and_release(
     assert other.status_code == 422 and 'data-field="installation"' in other.content.decode()
     # a hosted organisation's form has no release question
     assert 'name="installation"' not in portal(desk.mere).get("/portal/new/").content.decode()
+
+
+def test_the_list_pages_by_25_newest_first(desk: Desk, portal: SignedIn) -> None:
+    client = portal(desk.mere)
+    for i in range(26):
+        intake.open_request(
+            desk.lead, contact=desk.mere.pk, channel="email", level="low",
+            subject=f"Issue {i}", description="x",
+        )  # fmt: skip
+    first = client.get("/portal/")
+    numbers = _numbers(first)
+    assert len(numbers) == 25 and 'id="older"' in first.content.decode()
+    second = _numbers(client.get("/portal/?show=open&page=2"))
+    assert len(second) == 1 and second[0] not in numbers
+    assert client.get("/portal/?page=x").status_code == 200

@@ -10,6 +10,7 @@ from desk.personas import Desk
 from django.test import Client
 from intake.support import deliver, mail_desk, mail_settings, message
 
+from accord.contracts import releases
 from accord.contracts import services as contracts
 from accord.intake.models import UnverifiedContact
 from accord.tickets import actions
@@ -37,8 +38,8 @@ def _on_premises(desk: Desk, clock: FrozenClock) -> Any:
         starts=date(2025, 1, 1), ends=date(2025, 3, 31), now=clock.at,
     )  # fmt: skip
     versions = ["1.0", "2.0", "3.0", "4.0", "5.0"]
-    releases = [
-        contracts.add_release(
+    made = [
+        releases.add_release(
             desk.lead,
             product="Gatekeeper",
             version=v,
@@ -47,11 +48,11 @@ def _on_premises(desk: Desk, clock: FrozenClock) -> Any:
         )  # fmt: skip
         for i, v in enumerate(versions)
     ]
-    inst = contracts.set_installation(
-        desk.lead, organization=org.pk, release=releases[0].pk, now=clock.at
+    inst = releases.set_installation(
+        desk.lead, organization=org.pk, release=made[0].pk, now=clock.at
     )
-    contracts.record_delivery(
-        desk.lead, installation=inst.pk, release=releases[4].pk,
+    releases.record_delivery(
+        desk.lead, installation=inst.pk, release=made[4].pk,
         received_on=date(2026, 9, 1), now=clock.at,
     )  # fmt: skip
     return org, tama, inst

@@ -75,7 +75,7 @@ def backfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tickets", "0003_request_type"),
+        ("tickets", "0004_billing"),
         ("contracts", "0003_policy_version"),
     ]
 

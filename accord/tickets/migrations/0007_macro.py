@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tickets", "0005_target_measures"),
+        ("tickets", "0006_target_measures"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -22,7 +22,7 @@ def backfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tickets", "0004_search_document"),
+        ("tickets", "0005_search_document"),
     ]
 
     operations = [

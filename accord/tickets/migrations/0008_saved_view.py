@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0002_initial"),
-        ("tickets", "0006_macro"),
+        ("tickets", "0007_macro"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
