@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from accord.api import alerts, billing, contracts, releases, requests
+from accord.api import alerts, billing, contracts, releases, reports, requests
 from accord.api.auth import BearerToken
 from accord.errors import DeskError
 from accord.sla import PolicyError, SlaInputError
@@ -32,6 +32,7 @@ api.add_router("", contracts.router)
 api.add_router("", requests.router)
 api.add_router("", billing.router)
 api.add_router("", alerts.router)
+api.add_router("", reports.router)
 api.add_router("", releases.router)
 
 # Parameter containers ninja puts in front of the field's own path.

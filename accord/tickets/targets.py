@@ -15,6 +15,7 @@ from typing import Any
 from accord.contracts.policy_versions import policy_version
 from accord.sla import Evaluation, Event, Policy, TargetState, evaluate
 from accord.sla.jsonio import iso, target_to_json
+from accord.sla.measure import paused_seconds, taken_seconds
 from accord.tickets import transitions
 from accord.tickets.log import ENGINE_EVENT_TYPES, last_instant
 from accord.tickets.models import NO_DUE, Request, Scope, SlaTarget, SlaTransition
@@ -145,6 +146,8 @@ def store_targets(
             found += transitions.record(request, kind, moves, row, now)
             continue
         values = {**change.values, "computed_at": now}
+        if state is not None:
+            values.update(report_values(state, now, policy))
         if row is None:
             row = SlaTarget(request=request, kind=kind, **values)
             created.append(row)
@@ -169,9 +172,23 @@ def store_targets(
     return kept
 
 
-def row_values(state: TargetState, now: datetime) -> dict[str, Any]:
+def report_values(state: TargetState, now: datetime, policy: Policy) -> dict[str, Any]:
+    """`level`, `taken_seconds` and `paused_seconds`: the report's columns
+    (`accord.reports.figures`), the level and times on the target's own clock."""
+    return {
+        "level": state.level,
+        "taken_seconds": taken_seconds(policy, state),
+        "paused_seconds": paused_seconds(policy, state, now),
+    }
+
+
+def row_values(state: TargetState, now: datetime, policy: Policy) -> dict[str, Any]:
     """The stored columns of one target as the engine found it as of `now` (no warning)."""
-    return {**transitions.values(state, None, False), "computed_at": now}
+    return {
+        **transitions.values(state, None, False),
+        **report_values(state, now, policy),
+        "computed_at": now,
+    }
 
 
 def next_due(rows: Iterable[SlaTarget]) -> datetime:

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("notify", "0002_release_lifecycle"),
-        ("tickets", "0005_sla_transitions"),
+        ("tickets", "0009_sla_transitions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

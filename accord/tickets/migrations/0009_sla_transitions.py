@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tickets", "0004_billing"),
+        ("tickets", "0008_saved_view"),
     ]
 
     operations = [
