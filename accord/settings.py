@@ -6,6 +6,10 @@ the list); nothing here reads `os.environ` directly.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from csp.constants import NONE, SELF
+
 from accord import config
 from accord.intake.config import load as load_mail_config
 
@@ -28,6 +32,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
+    "csp",
+    "ninja",  # its templates and static files: Swagger UI served from here, not a CDN
     "accord.accounts",
     "accord.contracts",
     "accord.tickets",
@@ -40,13 +47,87 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out account or source before a password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Login throttling (accord/accounts/throttle.py): 5 failures lock the account and,
+# separately, the source address for 15 minutes from the last counted failure.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the end time shown stays true
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accord.accounts.throttle.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accord.accounts.throttle.client_ip"
+AXES_VERBOSE = False
+ACCORD_PROXY_COUNT = _cfg.proxy_count
+ACCORD_POLICY_DIR = _cfg.policy_dir
+
+# Security headers on every response. The policy allows nothing inline and nothing
+# remote: scripts, styles and images come from this server only (data: images for
+# the vendored Swagger UI's icons). Remote images in mail are shown only on a page
+# the agent opens on purpose (accord/web/views/remote_images.py widens img-src there).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# ACCORD_HTTPS=1: the desk is reached over TLS, usually through a reverse proxy that
+# sets X-Forwarded-Proto (docs/operations.md). Cookies are Secure, browsers are told
+# to keep to HTTPS for a year, and a form posted from https://<allowed host> passes
+# the CSRF origin check even when the proxy runs on another machine.
+ACCORD_HTTPS = _cfg.https
+SESSION_COOKIE_SECURE = _cfg.https
+CSRF_COOKIE_SECURE = _cfg.https
+if _cfg.https:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = False  # other hosts of the domain are not ours to bind
+    CSRF_TRUSTED_ORIGINS = config.trusted_origins(_cfg.allowed_hosts)
+
+# Staff password reset links are mailed through the outbox's SMTP server.
+PASSWORD_RESET_TIMEOUT = 3 * 3600
 
 ROOT_URLCONF = "accord.urls"
 WSGI_APPLICATION = "accord.wsgi.application"
@@ -74,6 +155,14 @@ USE_I18N = False
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise expects it even before collectstatic
+# WhiteNoise serves static files from the app (collected or straight from the apps),
+# compressed, with far-future caching for hashed names; a proxy may serve them instead.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LOGGING = {

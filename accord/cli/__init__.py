@@ -22,8 +22,8 @@ GROUP_MODULES: dict[str, str] = {
     "policy": "accord.cli.policy",
     "run": "accord.cli.desk",
     "migrate": "accord.cli.desk",
-    "user": "accord.cli.desk",
-    "token": "accord.cli.desk",
+    "user": "accord.cli.accounts",
+    "token": "accord.cli.accounts",
     "demo": "accord.cli.desk",
     "mail": "accord.cli.mail",
 }

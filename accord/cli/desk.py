@@ -1,4 +1,4 @@
-"""The desk's commands: run, migrate, user, token, demo.
+"""The desk's commands: run, migrate, demo (users and tokens: accord/cli/accounts.py).
 
 Handlers only parse arguments, set up Django and call services; a bad value
 prints one line naming the field and exits 1, a bad environment names the
@@ -79,33 +79,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     migrate = sub.add_parser("migrate", help="create or upgrade the database schema")
     migrate.set_defaults(handler=_guarded(run_migrate))
 
-    user = sub.add_parser("user", help="manage staff users")
-    user_cmds = user.add_subparsers(dest="user_command", required=True, metavar="SUBCOMMAND")
-    create = user_cmds.add_parser("create", help="create a staff user")
-    create.add_argument("name")
-    create.add_argument("--role", required=True, choices=["agent", "manager", "admin"])
-    create.add_argument(
-        "--import",
-        dest="can_import",
-        action="store_true",
-        help="may give past instants through the API (migrating history)",
-    )
-    create.add_argument("--team", help="team name (created if new)")
-    create.add_argument(
-        "--password-stdin",
-        action="store_true",
-        help="read a password for the web desk from the first line of standard input",
-    )
-    create.set_defaults(handler=_guarded(run_user_create))
-
-    token = sub.add_parser("token", help="manage API tokens")
-    token_cmds = token.add_subparsers(dest="token_command", required=True, metavar="SUBCOMMAND")
-    tcreate = token_cmds.add_parser("create", help="create a token and print it")
-    owner = tcreate.add_mutually_exclusive_group(required=True)
-    owner.add_argument("--user", help="a staff user's name")
-    owner.add_argument("--contact", type=int, help="a customer contact's id (customer-scoped)")
-    tcreate.set_defaults(handler=_guarded(run_token_create))
-
     demo = sub.add_parser("demo", help="migrate, load demo data, and serve")
     demo.add_argument("--bind", type=_bind, default="127.0.0.1:8000", metavar="HOST:PORT")
     demo.add_argument("--no-serve", action="store_true", help="load the data and exit")
@@ -117,30 +90,6 @@ def run_migrate(args: argparse.Namespace) -> int:
 
     call_command("migrate", interactive=False, verbosity=0)
     print("database is up to date")
-    return 0
-
-
-def run_user_create(args: argparse.Namespace) -> int:
-    from accord.accounts.services import create_user
-
-    password = None
-    if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-        if not password:
-            print("accord: --password-stdin: the first line of input is empty", file=sys.stderr)
-            return 1
-    user = create_user(
-        args.name, role=args.role, can_import=args.can_import, team=args.team, password=password
-    )
-    extra = ", may import history" if args.can_import else ""
-    print(f"created {args.role} {user.get_username()}{extra}")
-    return 0
-
-
-def run_token_create(args: argparse.Namespace) -> int:
-    from accord.accounts.services import create_token
-
-    print(create_token(user=args.user, contact=args.contact))
     return 0
 
 

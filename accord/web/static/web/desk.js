@@ -11,3 +11,12 @@
     // No Intl support: times are shown in the policy's zone only.
   }
 })();
+
+// The Content-Security-Policy allows no inline handlers: a <select data-autosubmit>
+// submits its form when changed.
+document.addEventListener("change", function (event) {
+  var target = event.target;
+  if (target instanceof HTMLSelectElement && target.hasAttribute("data-autosubmit") && target.form) {
+    target.form.submit();
+  }
+});
