@@ -132,6 +132,11 @@ def run_demo(args: argparse.Namespace) -> int:
     print(f"Accord demo: {base}/  login {login.username} / {login.password}")
     print(f"API:         {base}/api/v1/docs (OpenAPI at {base}/api/v1/openapi.json)")
     print(f"admin:       {base}/admin/  (same login)")
+    from accord.demo import ADDRESSES
+
+    for email, _name, policy, _level, default in ADDRESSES:
+        print(f"mail:        {email} ({policy}{', default' if default else ''})")
+    print("             e.g. accord mail ingest < message.eml")
     print(f"API token:   {login.token}")
     print(
         f'try:         curl -H "Authorization: Bearer {login.token}" '
