@@ -66,3 +66,26 @@ def test_test_smtp_reports_the_server_or_the_reason(
     smtp_at(settings, "127.0.0.1", 1)  # nothing listens on port 1
     status, _, err = cli(capsys, "mail", "test-smtp")
     assert status == 1 and err.startswith("accord: ACCORD_SMTP_URL: cannot connect to 127.0.0.1:1")
+
+
+def test_the_outbox_page_lists_the_failure_and_resends_it(
+    mail_desk: Any, refusing_smtp: int, settings: Any
+) -> None:
+    from django.test import Client
+
+    from accord.accounts import services as accounts
+
+    smtp_at(settings, "127.0.0.1", refusing_smtp)
+    request = deliver(message("Printing fails")).raw.request
+    run(until_idle=True)
+    row = Outbox.objects.get(request=request)
+    client = Client()
+    client.force_login(accounts.create_user("root-admin", role="admin"))
+    page = client.get("/manage/outbox/").content.decode()
+    assert f'data-id="{row.pk}"' in page and "550" in page and request.display_number in page
+    assert client.post("/manage/outbox/", {"id": row.pk}).status_code == 302
+    row.refresh_from_db()
+    assert row.state == "queued"
+    assert f'data-id="{row.pk}"' not in client.get("/manage/outbox/").content.decode()
+    again = client.post("/manage/outbox/", {"id": row.pk})
+    assert again.status_code == 400 and b"only failed, suppressed or bounced" in again.content
