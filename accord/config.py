@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -42,6 +43,7 @@ class Config:
     https: bool = False
     proxy_count: int = 0
     policy_dir: Path | None = None
+    public_url: str
 
 
 def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -140,6 +142,17 @@ def _policy_dir(env: Mapping[str, str]) -> Path | None:
     return path
 
 
+def _public_url(env: Mapping[str, str]) -> str:
+    """Where customers reach this desk (links in mail to the portal), without a trailing /."""
+    raw = (env.get("ACCORD_PUBLIC_URL") or "http://127.0.0.1:8000").strip()
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigError(
+            "ACCORD_PUBLIC_URL", f"expected http(s)://HOST[:PORT][/PATH], got {raw!r}"
+        )
+    return raw.rstrip("/")
+
+
 def load(env: Mapping[str, str] | None = None) -> Config:
     """Read and validate every setting; raises ConfigError on the first bad one."""
     env = os.environ if env is None else env
@@ -153,6 +166,7 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         https=_flag(env, "ACCORD_HTTPS", False),
         proxy_count=_count(env, "ACCORD_PROXY_COUNT", 0),
         policy_dir=_policy_dir(env),
+        public_url=_public_url(env),
     )
 
 

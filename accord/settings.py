@@ -19,6 +19,8 @@ DATA_DIR = _cfg.data_dir
 SECRET_KEY = _cfg.secret_key
 DEBUG = _cfg.debug
 ALLOWED_HOSTS = _cfg.allowed_hosts
+# Where customers reach the desk: links to the portal in outbound mail (ACCORD_PUBLIC_URL).
+ACCORD_PUBLIC_URL = _cfg.public_url
 DATABASES = {"default": _cfg.database}
 # Mail channel settings (ACCORD_SMTP_URL, ACCORD_MAIL_DOMAIN, caps, size limits).
 ACCORD_MAIL = load_mail_config()
@@ -43,6 +45,7 @@ INSTALLED_APPS = [
     "accord.intake",
     "accord.notify",
     "accord.worker",
+    "accord.portal",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +68,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
+# Django's own validators for every password a person chooses (staff and the
+# portal's set-password and reset forms): similarity, length, common, numeric.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -126,8 +131,9 @@ if _cfg.https:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = False  # other hosts of the domain are not ours to bind
     CSRF_TRUSTED_ORIGINS = config.trusted_origins(_cfg.allowed_hosts)
 
-# Staff password reset links are mailed through the outbox's SMTP server.
-PASSWORD_RESET_TIMEOUT = 3 * 3600
+# Invitation and reset links are valid 72 hours, and only once (the token is
+# bound to the password hash and the last sign-in, which using it changes).
+PASSWORD_RESET_TIMEOUT = 72 * 3600
 
 ROOT_URLCONF = "accord.urls"
 WSGI_APPLICATION = "accord.wsgi.application"

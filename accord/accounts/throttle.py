@@ -6,9 +6,10 @@ source address separately (`AXES_LOCKOUT_PARAMETERS = ["username",
 source for any account, for 15 minutes from the last counted failure. Any login
 form that calls `django.contrib.auth.authenticate(request, ...)` is covered
 (the desk's, the admin's, the customer portal's); a locked attempt is answered
-by `lockout_response`, which renders `request.lockout_template` if the login
-view set one (so each login page keeps its own look) and otherwise
-`accounts/locked_out.html`, with the instant the lock ends.
+by `lockout_response`: the view's own response if it marked it with `OWN_PAGE`
+(the portal does), else `request.lockout_template` if the view set one (so each
+login page keeps its own look), else `accounts/locked_out.html`, with the
+instant the lock ends.
 
 Tokens: a wrong bearer token is not a login, so axes does not see it. Each
 source gets `TOKEN_FAILURES` wrong tokens per `TOKEN_WINDOW`; past that it is
@@ -30,6 +31,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+# A login view that renders its own lockout page (the portal's sign-in) marks its
+# response with this attribute; `lockout_response` then keeps that page.
+OWN_PAGE = "_accord_own_lockout_page"
 TOKEN_FAILURES = 20
 TOKEN_WINDOW = timedelta(minutes=1)
 
@@ -78,6 +82,8 @@ def lockout_response(
     credentials: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """AXES_LOCKOUT_CALLABLE: the login page's own lockout page, 429, with the end time."""
+    if original_response is not None and getattr(original_response, OWN_PAGE, False):
+        return original_response
     from axes.helpers import get_client_username
 
     username = get_client_username(request, credentials)

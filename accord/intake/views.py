@@ -75,6 +75,11 @@ def attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
         find_request(actor, found.message.request.number)
     except NotFound:
         raise Http404("no such attachment") from None
+    return download(found)
+
+
+def download(found: Attachment) -> FileResponse:
+    """The file as a download that no browser renders (also the portal's attachment view)."""
     try:
         handle = found.file.open("rb")
     except FileNotFoundError:
