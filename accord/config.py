@@ -40,10 +40,10 @@ class Config:
     secret_key: str
     allowed_hosts: list[str]
     debug: bool
+    public_url: str
     https: bool = False
     proxy_count: int = 0
     policy_dir: Path | None = None
-    public_url: str
 
 
 def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
