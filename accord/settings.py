@@ -95,8 +95,8 @@ ACCORD_POLICY_DIR = _cfg.policy_dir
 
 # Security headers on every response. The policy allows nothing inline and nothing
 # remote: scripts, styles and images come from this server only (data: images for
-# the vendored Swagger UI's icons). Remote images in mail are shown only on a page
-# the agent opens on purpose (accord/web/views/remote_images.py widens img-src there).
+# the vendored Swagger UI's icons). A remote image in customer mail therefore never
+# loads in the agent's browser (docs/security.md).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
