@@ -70,6 +70,16 @@ def world(
     return desk, str(live_server.url), smtp
 
 
+UNLABELLED = """() => Array.from(document.querySelectorAll("input, select, textarea"))
+    .filter(el => el.type !== "hidden" && el.type !== "submit" && el.labels.length === 0)
+    .map(el => el.name || el.id)"""
+
+
+def assert_labelled(page: Page) -> None:
+    """Every visible field has a <label> (screen readers announce it)."""
+    assert page.evaluate(UNLABELLED) == [], page.url
+
+
 def sign_in(page: Page, base: str, email: str, password: str = PASSWORD) -> None:
     page.goto(base + "/portal/login/")
     page.fill("#email", email)
@@ -108,6 +118,7 @@ def test_invite_sign_in_submit_and_follow_a_request(browser: Browser, world: Any
     me.click("main button[type=submit]")
     expect(me.locator(".ok")).to_contain_text("Your password is set")
     shoot(me, "login")
+    assert_labelled(me)
     me.fill("#email", "mere@kiwi.example")
     me.fill("#password", PASSWORD)
     me.click("main button[type=submit]")
@@ -127,6 +138,7 @@ def test_invite_sign_in_submit_and_follow_a_request(browser: Browser, world: Any
         files=[{"name": "error.txt", "mimeType": "text/plain", "buffer": b"HTTP 500"}],
     )
     shoot(me, "new")
+    assert_labelled(me)
     me.click("#submit")
     expect(me.locator("#submitted")).to_contain_text("your request is logged")
     req = Request.objects.get(subject="Payments page is down")
@@ -134,6 +146,7 @@ def test_invite_sign_in_submit_and_follow_a_request(browser: Browser, world: Any
     assert req.channel == "portal" and req.scope == "in_scope"
     expect(me.locator("#explained")).to_contain_text("clause 5.6")
     shoot(me, "request")
+    assert_labelled(me)
 
     assert send_outbox(default_transport()) >= 1  # the worker's step: the acknowledgement
     ack = [m for m in received(smtp) if m["Subject"].startswith(f"[{req.display_number}] Received")]
@@ -220,6 +233,7 @@ def test_deflection_charge_lockout_and_reset(browser: Browser, world: Any) -> No
     gil.fill("#description", "The north gate reader shows no light.")
     gil.check("#accept_charge")
     shoot(gil, "new-capsure")
+    assert_labelled(gil)
     gil.click("#submit")
     expect(gil.locator("#explained")).to_contain_text("We will reply by")
     gate = Request.objects.get(contact=desk.gil)

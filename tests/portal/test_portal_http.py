@@ -370,3 +370,18 @@ def test_an_on_premises_customer_names_the_installation_and_release(
     assert other.status_code == 422 and 'data-field="installation"' in other.content.decode()
     # a hosted organisation's form has no release question
     assert 'name="installation"' not in portal(desk.mere).get("/portal/new/").content.decode()
+
+
+def test_the_list_pages_by_25_newest_first(desk: Desk, portal: SignedIn) -> None:
+    client = portal(desk.mere)
+    for i in range(26):
+        intake.open_request(
+            desk.lead, contact=desk.mere.pk, channel="email", level="low",
+            subject=f"Issue {i}", description="x",
+        )  # fmt: skip
+    first = client.get("/portal/")
+    numbers = _numbers(first)
+    assert len(numbers) == 25 and 'id="older"' in first.content.decode()
+    second = _numbers(client.get("/portal/?show=open&page=2"))
+    assert len(second) == 1 and second[0] not in numbers
+    assert client.get("/portal/?page=x").status_code == 200

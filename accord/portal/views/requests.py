@@ -24,7 +24,7 @@ from accord.tickets import actions
 from accord.tickets.models import Attachment, Message, SlaTarget, Status
 
 CLOSED = (Status.RESOLVED, Status.CLOSED)
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 
 
 @require_GET
@@ -49,7 +49,13 @@ def request_list(request: HttpRequest) -> HttpResponse:
     qs = qs.prefetch_related(Prefetch("targets", queryset=SlaTarget.objects.order_by("kind")))
     now = timezone.now()
     rows = []
-    for req in qs.order_by("-received")[:PAGE_SIZE]:
+    try:
+        page_no = max(int(request.GET.get("page", "1")), 1)
+    except ValueError:
+        page_no = 1
+    start = (page_no - 1) * PAGE_SIZE
+    found = list(qs.order_by("-received", "-number")[start : start + PAGE_SIZE + 1])
+    for req in found[:PAGE_SIZE]:
         policy = load_policy(req.policy)
         rows.append(
             {
@@ -61,7 +67,14 @@ def request_list(request: HttpRequest) -> HttpResponse:
                 "due": next_due(req, list(req.targets.all()), now),
             }
         )
-    context = {"rows": rows, "show": show, "q": query, "all_of_org": administers(account.contact)}
+    context = {
+        "rows": rows,
+        "show": show,
+        "q": query,
+        "all_of_org": administers(account.contact),
+        "page_no": page_no,
+        "more": len(found) > PAGE_SIZE,
+    }
     return page(request, "list.html", context)
 
 

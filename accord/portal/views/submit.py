@@ -72,6 +72,7 @@ def new_request(request: HttpRequest) -> HttpResponse:
         excluded = chosen_exclusion(policy, values["request_type"])
         if excluded is not None and request.POST.get("confirm_excluded") != "1":
             context["deflect"] = excluded
+            context["dropped_files"] = bool(request.FILES.getlist("attachments"))
             return page(request, "new.html", context)
         installation = values["installation"]
         done = submit(
