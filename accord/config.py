@@ -44,6 +44,7 @@ class Config:
     https: bool = False
     proxy_count: int = 0
     policy_dir: Path | None = None
+    vendor_name: str = "Support"
 
 
 def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -167,6 +168,7 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         proxy_count=_count(env, "ACCORD_PROXY_COUNT", 0),
         policy_dir=_policy_dir(env),
         public_url=_public_url(env),
+        vendor_name=_vendor(env),
     )
 
 
@@ -182,3 +184,11 @@ def trusted_origins(hosts: list[str]) -> list[str]:
             continue
         origins.append(f"https://*{host}" if host.startswith(".") else f"https://{host}")
     return origins
+
+
+def _vendor(env: Mapping[str, str]) -> str:
+    """ACCORD_VENDOR_NAME: who sends the invoices (their header and PDF)."""
+    name = " ".join(env.get("ACCORD_VENDOR_NAME", "").split())
+    if len(name) > 200:
+        raise ConfigError("ACCORD_VENDOR_NAME", "at most 200 characters")
+    return name or "Support"

@@ -26,6 +26,7 @@ GROUP_MODULES: dict[str, str] = {
     "token": "accord.cli.accounts",
     "demo": "accord.cli.desk",
     "mail": "accord.cli.mail",
+    "release": "accord.cli.release",
     "import": "accord.cli.history",
 }
 

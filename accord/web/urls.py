@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from accord.web.views import auth, detail, manage, queue, report
+from accord.web.views import auth, billing, detail, manage, queue, releases, report
 
 app_name = "web"
 
@@ -12,11 +12,26 @@ urlpatterns = [
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("requests/<str:number>/", detail.request_page, name="request"),
+    path("requests/<str:number>/billing/", billing.request_billing, name="request-billing"),
+    path(
+        "requests/<str:number>/billing/<slug:action>/",
+        billing.request_billing_action,
+        name="request-billing-action",
+    ),
     path("requests/<str:number>/<slug:action>/", detail.request_action, name="action"),
+    path("evidence/<int:evidence_id>/", billing.evidence_file, name="evidence"),
+    path("organizations/<int:org_id>/billing/", billing.org_billing, name="org-billing"),
+    path("invoices/<int:invoice_id>/", billing.invoice_page, name="invoice"),
+    path("invoices/<int:invoice_id>/<slug:action>/", billing.invoice_action, name="invoice-action"),
+    path(
+        "invoices/<int:invoice_id>/export.<str:fmt>", billing.invoice_download, name="invoice-file"
+    ),
     path("report/", report.report_page, name="report"),
     path("manage/addresses/", manage.addresses, name="manage-addresses"),
     path("manage/addresses/<int:pk>/", manage.addresses, name="manage-address"),
     path("manage/users/", manage.users, name="manage-users"),
     path("manage/users/<str:name>/", manage.user_change, name="manage-user"),
     path("manage/outbox/", manage.outbox, name="manage-outbox"),
+    path("releases/", releases.releases_page, name="releases"),
+    path("releases/<int:release_id>/status/", releases.release_status, name="release-status"),
 ]
