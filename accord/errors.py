@@ -22,6 +22,12 @@ class Invalid(DeskError):
     status = 422
 
 
+class UnknownParameter(DeskError):
+    """A query parameter the endpoint does not take (a typo would otherwise be ignored)."""
+
+    status = 400
+
+
 class NotFound(DeskError):
     """No such object, or not one the actor may see (the two look the same)."""
 

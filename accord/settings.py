@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "accord.intake",
     "accord.notify",
     "accord.worker",
+    "accord.reports",
     "accord.invoices",
     "accord.portal",
 ]

@@ -51,3 +51,12 @@ SYSTEM = Actor()
 def staff(user: User) -> Actor:
     """The actor for a staff user, with the import permission if granted."""
     return Actor(user=user, can_import=user.has_perm("accounts.import_history"))
+
+
+def is_manager(actor: Actor) -> bool:
+    """A staff user whose desk role is manager or admin (shared macros, statements)."""
+    from accord.accounts.models import Agent, Role
+
+    if actor.user is None:
+        return False
+    return Agent.objects.filter(user=actor.user, role__in=[Role.MANAGER, Role.ADMIN]).exists()

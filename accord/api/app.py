@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from accord.api import billing, contracts, releases, requests
+from accord.api import billing, contracts, releases, reports, requests
 from accord.api.auth import BearerToken
 from accord.errors import DeskError, Throttled
 from accord.sla import PolicyError, SlaInputError
@@ -31,6 +31,7 @@ api = NinjaAPI(
 api.add_router("", contracts.router)
 api.add_router("", requests.router)
 api.add_router("", billing.router)
+api.add_router("", reports.router)
 api.add_router("", releases.router)
 
 # Parameter containers ninja puts in front of the field's own path.

@@ -18,6 +18,7 @@ from pydantic import AwareDatetime
 from accord.accounts.actor import Actor
 from accord.api import present
 from accord.api.auth import actor_of
+from accord.api.pagination import check_limit, decode_offset, encode_offset
 from accord.api.schemas import (
     AcceptChargeIn,
     AssignIn,
@@ -34,8 +35,8 @@ from accord.api.schemas import (
     StatusIn,
 )
 from accord.contracts.services import get_organization
-from accord.errors import Invalid
-from accord.tickets import actions, intake, listing, restructure
+from accord.errors import Invalid, UnknownParameter
+from accord.tickets import actions, intake, listing, restructure, search
 from accord.tickets.models import Request, Status
 from accord.tickets.queries import find_request, visible_requests
 
@@ -44,6 +45,7 @@ ERRORS = {code: ErrorOut for code in (401, 403, 404, 409, 422)}
 
 
 class ListFilters(Schema):
+    q: str | None = None
     state: str | None = None
     organization: int | None = None
     due_before: AwareDatetime | None = None
@@ -76,9 +78,45 @@ def open_request(request: HttpRequest, payload: RequestIn):
     return HttpStatus(201, _detail(actor, created.number))
 
 
+def _check_parameters(request: HttpRequest) -> None:
+    """An unknown query parameter is a 400 naming it, never silently ignored."""
+    for name in request.GET:
+        if name not in ListFilters.model_fields:
+            known = ", ".join(ListFilters.model_fields)
+            raise UnknownParameter(name, f"unknown query parameter (known: {known})")
+
+
+def _search(actor: Actor, f: ListFilters) -> dict[str, object]:
+    """`?q=`: ranked by relevance, each item with the passage that matched."""
+    if f.ordering != "-received" or f.due_before is not None:
+        field = "ordering" if f.ordering != "-received" else "due_before"
+        raise Invalid(field, "cannot be combined with q (search results are ranked)")
+    if f.state is not None and f.state not in Status.values:
+        raise Invalid("state", f"expected one of {', '.join(Status.values)}")
+    org = get_organization(actor, f.organization).pk if f.organization is not None else None
+    check_limit(f.limit)
+    offset = decode_offset(f.cursor) if f.cursor else 0
+    hits = search.search(
+        actor, f.q or "", limit=f.limit + 1, offset=offset, status=f.state, organization=org
+    )
+    now = timezone.now()
+    items = [
+        {
+            **present.summary(h.request, actor, now, listing.states_of(h.request, h.targets, now)),
+            "match": {"rank": h.rank, "snippet": h.snippet},
+        }
+        for h in hits[: f.limit]
+    ]
+    nxt = encode_offset(offset + f.limit) if len(hits) > f.limit else None
+    return {"items": items, "next": nxt}
+
+
 @router.get("/requests", response={200: RequestPage, **ERRORS})
 def list_requests(request: HttpRequest, filters: Query[ListFilters]):
     actor = actor_of(request)
+    _check_parameters(request)
+    if filters.q is not None:
+        return _search(actor, filters)
     now = timezone.now()
     found = listing.list_page(
         _queue(actor, filters),

@@ -248,8 +248,17 @@ class RequestDetailOut(RequestOut):
     outbox: list[OutboxOut] = []
 
 
+class SearchMatchOut(Schema):
+    rank: float
+    snippet: str
+
+
+class RequestListItem(RequestOut):
+    match: SearchMatchOut | None = None
+
+
 class RequestPage(Schema):
-    items: list[RequestOut]
+    items: list[RequestListItem]
     next: str | None
 
 

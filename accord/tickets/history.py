@@ -44,7 +44,7 @@ from accord.tickets.intake import as_html
 from accord.tickets.models import Event as LogEvent
 from accord.tickets.models import Message, Request, Scope, SlaTarget
 from accord.tickets.numbering import next_numbers
-from accord.tickets.targets import next_due, row_values
+from accord.tickets.targets import next_due, policy_of, row_values
 
 
 @dataclass
@@ -201,7 +201,9 @@ class Importer:
         ):
             org = orgs[r.organization]
             rows = [
-                SlaTarget(**row_values(s, self.now)) for s in ev.targets.values() if s is not None
+                SlaTarget(**row_values(s, self.now, policy))
+                for s in ev.targets.values()
+                if s is not None
             ]
             requests.append(
                 Request(
@@ -279,7 +281,12 @@ class Importer:
     def _targets(self, requests: Sequence[Request], evaluations: Sequence[Evaluation]) -> None:
         bulk.insert(
             [
-                SlaTarget(request=req, kind=kind, imported=True, **row_values(state, self.now))
+                SlaTarget(
+                    request=req,
+                    kind=kind,
+                    imported=True,
+                    **row_values(state, self.now, policy_of(req)),
+                )
                 for req, ev in zip(requests, evaluations, strict=True)
                 for kind, state in ev.targets.items()
                 if state is not None

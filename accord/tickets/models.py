@@ -251,6 +251,15 @@ class SlaTarget(models.Model):
     clock = models.CharField(max_length=10)
     within_seconds = models.PositiveIntegerField()
     clause = models.CharField(max_length=200)
+    level = models.CharField(
+        max_length=30, blank=True, help_text="the level whose target this is (kept with a verdict)"
+    )
+    taken_seconds = models.PositiveIntegerField(
+        null=True, blank=True, help_text="notice to met on the target's own clock (reports)"
+    )
+    paused_seconds = models.PositiveIntegerField(
+        default=0, help_text="stopped time on the target's own clock, as of computed_at"
+    )
     computed_at = models.DateTimeField()
     imported = models.BooleanField(
         default=False,
@@ -305,6 +314,92 @@ class Expense(models.Model):
     evidence = models.CharField(max_length=500, blank=True, help_text="receipt reference")
     clause = models.CharField(max_length=200)
     recorded = models.DateTimeField()
+
+
+class SearchDocument(models.Model):
+    """What the search box finds a request by (`accord.tickets.search`).
+
+    `head` is rebuilt whenever the request, its contact or its organisation is
+    saved; `body` (public messages) and `notes` (internal notes) grow by each
+    message's text as it is stored. PostgreSQL
+    searches them through a GIN index on their weighted tsvector, SQLite
+    through an FTS5 table kept equal to this one by triggers (migration 0005_search_document).
+    """
+
+    request = models.OneToOneField(
+        Request, primary_key=True, on_delete=models.CASCADE, related_name="search_document"
+    )
+    head = models.TextField()
+    body = models.TextField(blank=True, help_text="public, non-automated messages")
+    notes = models.TextField(blank=True, help_text="internal notes: staff searches only")
+
+
+class Macro(models.Model):
+    """A named reply template with optional actions (`accord.tickets.macros`).
+
+    `owner` set: personal to that user; empty: shared with every agent. The
+    actions run with the reply when the macro is applied: each empty one is
+    left alone.
+    """
+
+    name = models.CharField(max_length=100)
+    body = models.TextField(help_text="the reply; {placeholders} are filled in when applied")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="macros",
+        help_text="empty: shared",
+    )
+    set_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    set_level = models.CharField(max_length=30, blank=True)
+    set_assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SavedView(models.Model):
+    """A queue filter saved under a name: an agent's own, or shared with a team.
+
+    `query` is the queue's query string (only its filter parameters); the web
+    queue parses it like a typed address, so a view can never hold a filter the
+    queue would refuse.
+    """
+
+    name = models.CharField(max_length=80)
+    query = models.CharField(max_length=500, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="saved_views",
+    )
+    team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="views"
+    )
+    created = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="saved_view_owner_or_team",
+                condition=models.Q(owner__isnull=False, team__isnull=True)
+                | models.Q(owner__isnull=True, team__isnull=False),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ExpenseEvidence(models.Model):

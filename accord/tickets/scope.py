@@ -24,6 +24,7 @@ from accord.contracts.models import (
     Installation,
     Organization,
     PerIncidentAgreement,
+    UpdateDelivery,
 )
 from accord.contracts.releases import supported
 from accord.errors import Invalid
@@ -149,6 +150,20 @@ def _entitlement(
     )
 
 
+def install_window(policy: Policy) -> timedelta | None:
+    """How long a delivered update may wait to be installed (capella 4.4), if the policy says."""
+    rules = policy.spec.on_premises
+    if rules is None:
+        return None
+    return timedelta(seconds=parse_duration(rules.update_install_within).seconds)
+
+
+def delivery_late(delivery: UpdateDelivery, window: timedelta, today: date) -> bool:
+    """Installed (or, if not yet, still uninstalled today) later than the window allows."""
+    done = delivery.installed_on or today
+    return done - delivery.received_on > window
+
+
 def _on_premises(
     policy: Policy, org: Organization, contact: Contact, local_day: date
 ) -> tuple[Decision | None, list[dict[str, str]]]:
@@ -173,7 +188,8 @@ def _on_premises(
                     rules.designated_contact_clause,
                 )
             )
-    window = timedelta(seconds=parse_duration(rules.update_install_within).seconds)
+    window = install_window(policy)
+    assert window is not None
     installations = list(
         Installation.objects.filter(organization=org).select_related("release", "product")
     )
@@ -188,8 +204,7 @@ def _on_premises(
     blocking: Decision | None = None
     for inst in installations:
         for delivery in inst.deliveries.select_related("release"):
-            done = delivery.installed_on or local_day
-            if done - delivery.received_on > window:
+            if delivery_late(delivery, window, local_day):
                 state = (
                     f"installed {delivery.installed_on}"
                     if delivery.installed_on

@@ -15,6 +15,7 @@ from typing import Any
 from accord.contracts.policy_versions import policy_version
 from accord.sla import Evaluation, Event, Policy, TargetState, evaluate
 from accord.sla.jsonio import iso, target_to_json
+from accord.sla.measure import paused_seconds, taken_seconds
 from accord.tickets.log import ENGINE_EVENT_TYPES
 from accord.tickets.models import NO_DUE, Request, Scope, SlaTarget
 from accord.tickets.models import Event as LogEvent
@@ -94,8 +95,9 @@ def store_targets(
     read, then an insert of the new kinds, an update per existing kind and one delete
     of the kinds that no longer apply.
     """
+    policy = policy_of(request)
     if targets_apply(request):
-        ev = evaluate_request(request, now) if evaluation is None else evaluation
+        ev = evaluate_with(policy, request, now) if evaluation is None else evaluation
         states = ev.targets
     else:
         states = {}
@@ -105,7 +107,7 @@ def store_targets(
     for kind, state in states.items():
         if state is None:
             continue
-        values = row_values(state, now)
+        values = row_values(state, now, policy)
         row = existing.pop(kind, None)
         if row is None:
             row = SlaTarget(request=request, kind=kind, **values)
@@ -126,8 +128,12 @@ def store_targets(
     return kept
 
 
-def row_values(state: TargetState, now: datetime) -> dict[str, Any]:
-    """The stored columns of one target as the engine found it as of `now`."""
+def row_values(state: TargetState, now: datetime, policy: Policy) -> dict[str, Any]:
+    """The stored columns of one target as the engine found it as of `now`.
+
+    `level`, `taken_seconds` and `paused_seconds` serve the reports
+    (`accord.reports.figures`): the level and times on the target's own clock.
+    """
     return {
         "state": state.state,
         "due": state.due if state.state != "paused" else None,
@@ -136,6 +142,9 @@ def row_values(state: TargetState, now: datetime) -> dict[str, Any]:
         "clock": state.clock,
         "within_seconds": state.within_seconds,
         "clause": state.clause,
+        "level": state.level,
+        "taken_seconds": taken_seconds(policy, state),
+        "paused_seconds": paused_seconds(policy, state, now),
         "computed_at": now,
     }
 

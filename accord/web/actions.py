@@ -16,11 +16,13 @@ from django import forms
 
 from accord.accounts.actor import Actor
 from accord.tickets import actions, restructure
-from accord.tickets.models import Request
+from accord.tickets.models import Request, Scope
 from accord.web.forms import (
+    AcceptChargeForm,
     AssignForm,
     CallForm,
     LevelForm,
+    MergeForm,
     ReplyForm,
     ScopeForm,
     StatusForm,
@@ -38,6 +40,7 @@ class Action:
     form: type[forms.Form]
     run: Run
     per_request: bool  # the form's choices depend on the request
+    applies: Callable[[Request], bool] = lambda request: True  # offered on this request?
 
 
 def _reply(actor: Actor, number: int, d: dict[str, Any]) -> object:
@@ -79,6 +82,19 @@ def _scope(actor: Actor, number: int, d: dict[str, Any]) -> object:
     )
 
 
+def _merge(actor: Actor, number: int, d: dict[str, Any]) -> object:
+    return restructure.merge(actor, number, into=d["into"])
+
+
+def _accept_charge(actor: Actor, number: int, d: dict[str, Any]) -> object:
+    return restructure.accept_per_incident(actor, number, accepted_by=d["accepted_by"])
+
+
+def _charge_pending(request: Request) -> bool:
+    """Only a request waiting for its per-incident charge to be accepted offers it."""
+    return request.scope == Scope.NOT_ENTITLED and not hasattr(request, "per_incident_agreement")
+
+
 ACTIONS: dict[str, Action] = {
     a.name: a
     for a in (
@@ -89,6 +105,16 @@ ACTIONS: dict[str, Action] = {
         Action("level", "Change level", "Change level", LevelForm, _level, True),
         Action("assign", "Assign", "Assign", AssignForm, _assign, True),
         Action("scope", "Override scope", "Override scope", ScopeForm, _scope, True),
+        Action(
+            "accept-charge",
+            "Accept per-incident charge",
+            "Record acceptance",
+            AcceptChargeForm,
+            _accept_charge,
+            False,
+            _charge_pending,
+        ),
+        Action("merge", "Merge into another request", "Merge", MergeForm, _merge, False),
     )
 }
 

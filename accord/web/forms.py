@@ -105,3 +105,15 @@ def clean_optional(data: dict[str, Any], name: str) -> str | None:
     """An empty optional choice means "none" to the services."""
     value = data.get(name)
     return value or None
+
+
+class MergeForm(forms.Form):
+    """Merge this request (a duplicate) into another; this one is closed."""
+
+    into = forms.CharField(max_length=30, label="Into request number", strip=True)
+
+
+class AcceptChargeForm(forms.Form):
+    """capsure: the end user accepted the hourly charge (e.g. on the phone)."""
+
+    accepted_by = forms.CharField(max_length=200, label="Accepted by (name)", strip=True)

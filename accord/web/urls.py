@@ -2,13 +2,28 @@
 
 from django.urls import path
 
-from accord.web.views import auth, billing, detail, manage, queue, releases, report
+from accord.web.views import (
+    auth,
+    billing,
+    detail,
+    macros,
+    manage,
+    organizations,
+    queue,
+    releases,
+    report,
+    reports,
+    search,
+)
 
 app_name = "web"
 
 urlpatterns = [
     path("", queue.queue_page, name="queue"),
     path("queue/rows/", queue.queue_rows, name="queue-rows"),
+    path("views/", queue.save_view, name="view-save"),
+    path("views/list/", queue.view_list, name="view-list"),
+    path("views/<int:view_id>/delete/", queue.delete_view, name="view-delete"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("requests/<str:number>/", detail.request_page, name="request"),
@@ -18,7 +33,11 @@ urlpatterns = [
         billing.request_billing_action,
         name="request-billing-action",
     ),
+    path("requests/<str:number>/macro/", macros.macro_apply, name="macro-apply"),
+    path("requests/<str:number>/macro/preview/", macros.macro_preview, name="macro-preview"),
     path("requests/<str:number>/<slug:action>/", detail.request_action, name="action"),
+    path("macros/", macros.macro_list, name="macros"),
+    path("macros/<int:macro_id>/delete/", macros.macro_delete, name="macro-delete"),
     path("evidence/<int:evidence_id>/", billing.evidence_file, name="evidence"),
     path("organizations/<int:org_id>/billing/", billing.org_billing, name="org-billing"),
     path("invoices/<int:invoice_id>/", billing.invoice_page, name="invoice"),
@@ -34,4 +53,27 @@ urlpatterns = [
     path("manage/outbox/", manage.outbox, name="manage-outbox"),
     path("releases/", releases.releases_page, name="releases"),
     path("releases/<int:release_id>/status/", releases.release_status, name="release-status"),
+    path("search/", search.search_page, name="search"),
+    path("organizations/<int:org_id>/", organizations.organization_page, name="organization"),
+    path("contacts/<int:contact_id>/", organizations.contact_page, name="contact"),
+    path("contacts/<int:contact_id>/link/", organizations.link_contact, name="contact-link"),
+    path("installations/late/", organizations.late_installations, name="late-installations"),
+    path("reports/", reports.overview, name="reports"),
+    path("reports/organizations/<int:org_id>/", reports.organization, name="org-report"),
+    path("reports/organizations/<int:org_id>/targets/", reports.drill, name="org-report-drill"),
+    path(
+        "reports/organizations/<int:org_id>/statement/",
+        reports.statement_send,
+        name="statement-send",
+    ),
+    path(
+        "reports/organizations/<int:org_id>/statement/preview/",
+        reports.statement_preview,
+        name="statement-preview",
+    ),
+    path(
+        "reports/organizations/<int:org_id>/statement/subscription/",
+        reports.statement_subscription,
+        name="statement-subscription",
+    ),
 ]

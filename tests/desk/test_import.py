@@ -13,7 +13,7 @@ from accord.cli import main
 from accord.sla import load_policy
 from accord.tickets.history_sample import sample_records, write_jsonl
 from accord.tickets.models import Event, Message, Request, SlaTarget
-from accord.tickets.targets import evaluate_request, row_values
+from accord.tickets.targets import evaluate_request, policy_of, row_values
 
 from .personas import Desk
 
@@ -76,7 +76,7 @@ def test_it_imports_history_with_its_sla_replayed_and_marked_imported(
             if state is None:
                 assert kind not in stored
                 continue
-            want = row_values(state, clock.at)
+            want = row_values(state, clock.at, policy_of(request))
             got = stored[kind]
             assert {k: getattr(got, k) for k in want} == want, (request.source_id, kind)
     # Messages, the log and the audit trail came along; numbers are the desk's own.

@@ -45,7 +45,7 @@ def test_it_brings_a_stored_target_forward_as_the_engine_would(
         if state is None:
             assert expected is None
             continue
-        row = SlaTarget(kind=kind, **row_values(state, stored_at))
+        row = SlaTarget(kind=kind, **row_values(state, stored_at, policy))
         got = listing.stored_state(row, level, read_at)
         assert expected is not None
         assert (got.state, got.met_at, got.breached_at, got.clock, got.clause) == (

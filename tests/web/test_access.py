@@ -57,9 +57,10 @@ def test_it_shows_the_report_only_to_managers_and_admins(
     agent_client: Client, manager_client: Client, desk: Desk
 ) -> None:
     assert agent_client.get("/report/").status_code == 403
-    assert b'href="/report/"' not in agent_client.get("/").content
+    assert b'href="/reports/"' not in agent_client.get("/").content
+    assert agent_client.get("/reports/").status_code == 403
     assert manager_client.get("/report/").status_code == 200
-    assert b'href="/report/"' in manager_client.get("/").content
+    assert b'href="/reports/"' in manager_client.get("/").content
     assert desk.lead.user is not None
     assert login(desk.lead.user).get("/report/").status_code == 200
 

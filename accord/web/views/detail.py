@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accord.errors import DeskError, NotFound
+from accord.tickets.macros import usable as usable_macros
 from accord.tickets.models import Request, Status
 from accord.tickets.queries import find_request
 from accord.tickets.targets import evaluate_request, policy_of, targets_apply
@@ -63,7 +64,9 @@ def panel_context(
     all_forms.update(forms_ or {})
     opened = active or "reply"
     items = [
-        ActionItem(name, spec, all_forms[name], name == opened) for name, spec in ACTIONS.items()
+        ActionItem(name, spec, all_forms[name], name == opened)
+        for name, spec in ACTIONS.items()
+        if spec.applies(req) or (name == active and not done)
     ]
     return {
         "req": req,
@@ -78,6 +81,9 @@ def panel_context(
         "active": active,
         "done": done,
         "refusal": refusal,
+        "macros": list(usable_macros(actor_for(http))),
+        "macro_body": "",
+        "macro_chosen": "",
     }
 
 
