@@ -4,6 +4,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Where `make demo` serves: `make demo BIND=127.0.0.1:8001`.
+BIND ?= 127.0.0.1:8000
 
 .PHONY: demo test install install-test lint typecheck pytest lock bench clean
 
@@ -25,7 +27,7 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 demo: install
-	$(BIN)/accord demo
+	$(BIN)/accord demo --bind $(BIND)
 
 lint: install-test
 	$(BIN)/ruff check accord tests benchmarks

@@ -41,6 +41,9 @@ class Config:
     allowed_hosts: list[str]
     debug: bool
     public_url: str
+    https: bool = False
+    proxy_count: int = 0
+    policy_dir: Path | None = None
     vendor_name: str = "Support"
 
 
@@ -121,6 +124,25 @@ def _hosts(env: Mapping[str, str]) -> list[str]:
     return hosts
 
 
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or not raw.strip():
+        return default
+    if not raw.strip().isdigit():
+        raise ConfigError(name, f"expected a whole number, got {raw!r}")
+    return int(raw)
+
+
+def _policy_dir(env: Mapping[str, str]) -> Path | None:
+    raw = env.get("ACCORD_POLICY_DIR")
+    if not raw:
+        return None
+    path = Path(raw).expanduser().resolve()
+    if not path.is_dir():
+        raise ConfigError("ACCORD_POLICY_DIR", f"{path} is not a directory")
+    return path
+
+
 def _public_url(env: Mapping[str, str]) -> str:
     """Where customers reach this desk (links in mail to the portal), without a trailing /."""
     raw = (env.get("ACCORD_PUBLIC_URL") or "http://127.0.0.1:8000").strip()
@@ -142,9 +164,26 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         secret_key=_secret_key(env, data_dir),
         allowed_hosts=_hosts(env),
         debug=_flag(env, "DEBUG", False),
+        https=_flag(env, "ACCORD_HTTPS", False),
+        proxy_count=_count(env, "ACCORD_PROXY_COUNT", 0),
+        policy_dir=_policy_dir(env),
         public_url=_public_url(env),
         vendor_name=_vendor(env),
     )
+
+
+def trusted_origins(hosts: list[str]) -> list[str]:
+    """CSRF_TRUSTED_ORIGINS for an HTTPS desk: https:// and each allowed host.
+
+    `.example.com` (a Django subdomain wildcard) becomes `https://*.example.com`;
+    `*` and the test client's `testserver` are left out.
+    """
+    origins = []
+    for host in hosts:
+        if host in ("*", "testserver"):
+            continue
+        origins.append(f"https://*{host}" if host.startswith(".") else f"https://{host}")
+    return origins
 
 
 def _vendor(env: Mapping[str, str]) -> str:

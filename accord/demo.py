@@ -27,6 +27,12 @@ from accord.tickets.models import Request
 
 ADMIN = "demo-admin"
 MARKER = "Aroha Health"  # the first organisation the demo creates
+# The demo's support addresses, one per policy, so that mail piped to `accord mail
+# ingest` (or fetched over IMAP) is routed with no setup step; capella's is the default.
+ADDRESSES = [
+    ("support@capella.demo.example", "Capella Support (demo)", "capella", "medium", True),
+    ("help@capsure.demo.example", "CapSure Help (demo)", "capsure", "sev3", False),
+]
 
 
 @dataclass(frozen=True)
@@ -57,7 +63,28 @@ def load_demo(now: datetime | None = None) -> Login:
     now = (now or timezone.now()).replace(second=0, microsecond=0)
     if not Organization.objects.filter(name=MARKER).exists():
         _load(now)
+    _addresses(now)
     return _login()
+
+
+def _addresses(now: datetime) -> None:
+    """The demo's support addresses (also added to a demo loaded before they existed)."""
+    from accord.intake.addresses import save_address
+    from accord.intake.models import SupportAddress
+
+    actor = staff(get_user_model().objects.get(username=ADMIN))
+    for email, name, policy, level, default in ADDRESSES:
+        if not SupportAddress.objects.filter(email=email).exists():
+            save_address(
+                email,
+                name=name,
+                policy=policy,
+                level=level,
+                team="Tier 1",
+                is_default=default,
+                actor=actor,
+                now=now,
+            )
 
 
 class _Builder:

@@ -44,3 +44,13 @@ class Conflict(DeskError):
     """The request's current state does not allow the change (e.g. a status move)."""
 
     status = 409
+
+
+class Throttled(DeskError):
+    """Too many failed attempts from this source; try again after `retry_after` seconds."""
+
+    status = 429
+
+    def __init__(self, field: str, message: str, retry_after: int) -> None:
+        super().__init__(field, message)
+        self.retry_after = retry_after

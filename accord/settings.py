@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from csp.constants import NONE, SELF
+
 from accord import config
 from accord.intake.config import load as load_mail_config
 
@@ -36,6 +38,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
+    "csp",
+    "ninja",  # its templates and static files: Swagger UI served from here, not a CDN
     "accord.accounts",
     "accord.contracts",
     "accord.tickets",
@@ -47,42 +52,30 @@ INSTALLED_APPS = [
     "accord.reports",
     "accord.invoices",
     "accord.portal",
-    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Last, as django-axes asks: it turns a lockout into the lockout response.
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
 
-# Sign-in throttling (django-axes): 5 failed sign-ins lock the account (the user
-# name, not the address it came from) for 15 minutes, counted from the fifth failure;
-# failures during the lockout do not extend it, and a success clears the count.
-# docs/portal.md. The lockout page is chosen per path by accord.portal.lockout.
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out account or source before a password is checked.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username"]
-AXES_RESET_ON_SUCCESS = True
-AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_LOCKOUT_CALLABLE = "accord.portal.lockout.lockout_response"
-AXES_VERBOSE = False
-# axes.W006 warns that locking by user name alone lets an attacker rotate
-# addresses; that is the point here: the account is what capella 2.4.3 locks.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
-# Django's own validators for every password a person chooses (the portal's
-# set-password and reset forms call them): similarity, length, common, numeric.
+# Django's own validators for every password a person chooses (staff and the
+# portal's set-password and reset forms): similarity, length, common, numeric.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -92,6 +85,58 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login throttling (accord/accounts/throttle.py): 5 failures lock the account and,
+# separately, the source address for 15 minutes from the last counted failure.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the end time shown stays true
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accord.accounts.throttle.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accord.accounts.throttle.client_ip"
+AXES_VERBOSE = False
+ACCORD_PROXY_COUNT = _cfg.proxy_count
+ACCORD_POLICY_DIR = _cfg.policy_dir
+
+# Security headers on every response. The policy allows nothing inline and nothing
+# remote: scripts, styles and images come from this server only (data: images for
+# the vendored Swagger UI's icons). A remote image in customer mail therefore never
+# loads in the agent's browser (docs/security.md).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# ACCORD_HTTPS=1: the desk is reached over TLS, usually through a reverse proxy that
+# sets X-Forwarded-Proto (docs/operations.md). Cookies are Secure, browsers are told
+# to keep to HTTPS for a year, and a form posted from https://<allowed host> passes
+# the CSRF origin check even when the proxy runs on another machine.
+ACCORD_HTTPS = _cfg.https
+SESSION_COOKIE_SECURE = _cfg.https
+CSRF_COOKIE_SECURE = _cfg.https
+if _cfg.https:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = False  # other hosts of the domain are not ours to bind
+    CSRF_TRUSTED_ORIGINS = config.trusted_origins(_cfg.allowed_hosts)
+
 # Invitation and reset links are valid 72 hours, and only once (the token is
 # bound to the password hash and the last sign-in, which using it changes).
 PASSWORD_RESET_TIMEOUT = 72 * 3600
@@ -122,6 +167,14 @@ USE_I18N = False
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise expects it even before collectstatic
+# WhiteNoise serves static files from the app (collected or straight from the apps),
+# compressed, with far-future caching for hashed names; a proxy may serve them instead.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LOGGING = {

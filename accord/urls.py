@@ -1,13 +1,11 @@
 """URL map: the REST API under /api/v1 (OpenAPI at /api/v1/openapi.json), admin at /admin.
 
-Static files (the admin's CSS) are collected into the data dir by `accord run
-web` and served from there; a reverse proxy in front may serve /static/ itself.
+Static files are served by WhiteNoise's middleware (see settings.py); a reverse
+proxy in front may serve /static/ from the collected copy itself.
 """
 
-from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path, re_path
-from django.views.static import serve
+from django.urls import include, path
 
 from accord.api.app import api
 from accord.intake.views import attachment
@@ -21,7 +19,6 @@ urlpatterns = [
     path("api/v1/attachments/<int:pk>", attachment, name="attachment"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
-    re_path(r"^static/(?P<path>.*)$", serve, {"document_root": settings.STATIC_ROOT}),
     path("portal/", include("accord.portal.urls")),
     path("", include("accord.web.urls")),
 ]

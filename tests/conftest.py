@@ -8,6 +8,7 @@ not depend on the database engine.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
 
@@ -30,3 +31,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if dropped:
         config.hook.pytest_deselected(items=dropped)
     items[:] = keep
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counters() -> Iterator[None]:
+    """Each test starts with no wrong-token counts (accord/accounts/throttle.py).
+
+    They live in Django's cache, which outlives a test's rolled-back database:
+    without this, the 401 tests of one module would add up to a 429 in the next.
+    """
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

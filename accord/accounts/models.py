@@ -56,6 +56,8 @@ class ApiToken(models.Model):
     )
     created = models.DateTimeField()
     revoked = models.DateTimeField(null=True, blank=True)
+    # Refreshed at most once a minute (accounts.services.authenticate), not per request.
+    last_used = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -16,7 +16,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from accord.api import alerts, billing, contracts, releases, reports, requests
 from accord.api.auth import BearerToken
-from accord.errors import DeskError
+from accord.errors import DeskError, Throttled
 from accord.sla import PolicyError, SlaInputError
 
 logger = logging.getLogger("accord.api")
@@ -54,7 +54,10 @@ def _error(
 
 @api.exception_handler(DeskError)
 def desk_error(request: HttpRequest, exc: DeskError) -> HttpResponse:
-    return _error(request, exc.status, exc.message, exc.field)
+    response = _error(request, exc.status, exc.message, exc.field)
+    if isinstance(exc, Throttled):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(SlaInputError)

@@ -1,4 +1,4 @@
-"""The desk's commands: run, migrate, user, token, demo.
+"""The desk's commands: run, migrate, demo (users and tokens: accord/cli/accounts.py).
 
 Handlers only parse arguments, set up Django and call services; a bad value
 prints one line naming the field and exits 1, a bad environment names the
@@ -79,45 +79,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     migrate = sub.add_parser("migrate", help="create or upgrade the database schema")
     migrate.set_defaults(handler=_guarded(run_migrate))
 
-    user = sub.add_parser("user", help="manage staff users")
-    user_cmds = user.add_subparsers(dest="user_command", required=True, metavar="SUBCOMMAND")
-    create = user_cmds.add_parser("create", help="create a staff user")
-    create.add_argument("name")
-    create.add_argument("--role", required=True, choices=["agent", "manager", "admin"])
-    create.add_argument(
-        "--import",
-        dest="can_import",
-        action="store_true",
-        help="may give past instants through the API (migrating history)",
-    )
-    create.add_argument("--team", help="team name (created if new)")
-    create.add_argument(
-        "--password-stdin",
-        action="store_true",
-        help="read a password for the web desk from the first line of standard input",
-    )
-    create.add_argument("--email", default="", help="where the user's alerts are mailed")
-    create.set_defaults(handler=_guarded(run_user_create))
-    edit = user_cmds.add_parser("set", help="change a staff user's alert address")
-    edit.add_argument("name")
-    edit.add_argument("--email", required=True, help='the new address ("" removes it)')
-    edit.set_defaults(handler=_guarded(run_user_set))
-    alerts = user_cmds.add_parser("alerts", help="show or choose a staff user's alert mail")
-    alerts.add_argument("name")
-    alerts.add_argument(
-        "--events",
-        help="comma-separated alert events to mail (empty: none; 'all': every one)",
-    )
-    alerts.set_defaults(handler=_guarded(run_user_alerts))
-
-    token = sub.add_parser("token", help="manage API tokens")
-    token_cmds = token.add_subparsers(dest="token_command", required=True, metavar="SUBCOMMAND")
-    tcreate = token_cmds.add_parser("create", help="create a token and print it")
-    owner = tcreate.add_mutually_exclusive_group(required=True)
-    owner.add_argument("--user", help="a staff user's name")
-    owner.add_argument("--contact", type=int, help="a customer contact's id (customer-scoped)")
-    tcreate.set_defaults(handler=_guarded(run_token_create))
-
     demo = sub.add_parser("demo", help="migrate, load demo data, and serve")
     demo.add_argument("--bind", type=_bind, default="127.0.0.1:8000", metavar="HOST:PORT")
     demo.add_argument("--no-serve", action="store_true", help="load the data and exit")
@@ -129,52 +90,6 @@ def run_migrate(args: argparse.Namespace) -> int:
 
     call_command("migrate", interactive=False, verbosity=0)
     print("database is up to date")
-    return 0
-
-
-def run_user_create(args: argparse.Namespace) -> int:
-    from accord.accounts.services import create_user
-
-    password = None
-    if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-        if not password:
-            print("accord: --password-stdin: the first line of input is empty", file=sys.stderr)
-            return 1
-    user = create_user(
-        args.name,
-        role=args.role,
-        can_import=args.can_import,
-        team=args.team,
-        password=password,
-        email=args.email,
-    )
-    extra = ", may import history" if args.can_import else ""
-    print(f"created {args.role} {user.get_username()}{extra}")
-    return 0
-
-
-def run_user_set(args: argparse.Namespace) -> int:
-    from accord.accounts.services import set_email
-
-    user = set_email(args.name, args.email)
-    print(f"{user.get_username()}: alerts go to {user.email or '(no address: none are mailed)'}")
-    return 0
-
-
-def run_user_alerts(args: argparse.Namespace) -> int:
-    from accord.notify.preferences import alert_events, set_alert_events
-
-    if args.events is not None:
-        set_alert_events(args.name, args.events)
-    print(f"{args.name}: {', '.join(alert_events(args.name)) or '(no alert mail)'}")
-    return 0
-
-
-def run_token_create(args: argparse.Namespace) -> int:
-    from accord.accounts.services import create_token
-
-    print(create_token(user=args.user, contact=args.contact))
     return 0
 
 
@@ -217,6 +132,11 @@ def run_demo(args: argparse.Namespace) -> int:
     print(f"Accord demo: {base}/  login {login.username} / {login.password}")
     print(f"API:         {base}/api/v1/docs (OpenAPI at {base}/api/v1/openapi.json)")
     print(f"admin:       {base}/admin/  (same login)")
+    from accord.demo import ADDRESSES
+
+    for email, _name, policy, _level, default in ADDRESSES:
+        print(f"mail:        {email} ({policy}{', default' if default else ''})")
+    print("             e.g. accord mail ingest < message.eml")
     print(f"API token:   {login.token}")
     print(
         f'try:         curl -H "Authorization: Bearer {login.token}" '

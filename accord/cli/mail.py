@@ -172,3 +172,6 @@ def register(sub: Any) -> None:
     )
     listing.add_argument("--limit", type=int, default=50)
     listing.set_defaults(handler=run_list)
+    from accord.cli import outbox
+
+    outbox.register(cmds)

@@ -12,6 +12,7 @@ import os
 import signal
 import socket
 import sys
+import time
 from types import FrameType
 
 
@@ -44,7 +45,20 @@ def run_worker(args: argparse.Namespace) -> int:
     except Exception as exc:
         print(f"accord: configuration error: {exc}", file=sys.stderr)
         return 1
-    from accord.worker.loop import run
+    import logging
+
+    from accord.worker.loop import run, work_log
+
+    # The work log goes to stderr, one line each, with the time in UTC.
+    handler = logging.StreamHandler(sys.stderr)
+    formatter = logging.Formatter(
+        "ts=%(asctime)s level=%(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%SZ"
+    )
+    formatter.converter = time.gmtime
+    handler.setFormatter(formatter)
+    work_log.addHandler(handler)
+    work_log.setLevel(logging.INFO)
+    work_log.propagate = False
 
     stopping = False
 
@@ -55,12 +69,12 @@ def run_worker(args: argparse.Namespace) -> int:
     if not args.until_idle:
         signal.signal(signal.SIGTERM, stop)
     interval = getattr(args, "interval", 5.0)
-    totals = run(
-        until_idle=args.until_idle,
-        interval=interval,
-        should_stop=lambda: stopping,
-        worker_id=getattr(args, "worker_id", ""),
-    )
+    try:
+        totals = run(until_idle=args.until_idle, interval=interval, should_stop=lambda: stopping,
+            worker_id=getattr(args, "worker_id", ""),
+        )
+    finally:
+        work_log.removeHandler(handler)
     print(totals.summary())
     for error in totals.errors:
         print(f"accord worker: {error}", file=sys.stderr)

@@ -1,7 +1,8 @@
-"""Read-mostly admin views of the contract data; changes go through the API's services."""
+"""Read-only admin views of the contract data; changes go through the API's services."""
 
 from django.contrib import admin
 
+from accord.audit.readonly import ReadOnlyAdmin, ReadOnlyInline
 from accord.contracts.models import (
     Contact,
     Entitlement,
@@ -13,20 +14,20 @@ from accord.contracts.models import (
 )
 
 
-class ContactInline(admin.TabularInline):  # type: ignore[type-arg]
+class ContactInline(ReadOnlyInline):
     model = Contact
     extra = 0
     fields = readonly_fields = ("name", "email", "phone", "role")
 
 
-class EntitlementInline(admin.TabularInline):  # type: ignore[type-arg]
+class EntitlementInline(ReadOnlyInline):
     model = Entitlement
     extra = 0
     fields = readonly_fields = ("kind", "starts", "ends", "paid")
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class OrganizationAdmin(ReadOnlyAdmin):
     list_display = ["name", "policy", "hosting", "designated_contact"]
     list_filter = ["policy", "hosting"]
     search_fields = ["name"]
@@ -34,13 +35,11 @@ class OrganizationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ContactAdmin(ReadOnlyAdmin):
     list_display = ["name", "email", "role", "organization"]
     list_filter = ["role"]
     search_fields = ["name", "email"]
 
 
-admin.site.register(PerIncidentAgreement)
-admin.site.register(Release)
-admin.site.register(Installation)
-admin.site.register(UpdateDelivery)
+for model in (PerIncidentAgreement, Release, Installation, UpdateDelivery):
+    admin.site.register(model, ReadOnlyAdmin)

@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from accord.accounts.actor import staff
+from accord.audit.readonly import ReadOnlyAdmin
 from accord.contracts.models import Organization
 from accord.errors import DeskError
 from accord.intake.models import (
@@ -28,7 +29,9 @@ from accord.intake.models import (
 
 
 @admin.register(SupportAddress)
-class SupportAddressAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class SupportAddressAdmin(ReadOnlyAdmin):
+    """Read-only: addresses are edited under /manage/addresses/ (audited)."""
+
     list_display = ["email", "name", "policy", "level", "team", "is_default"]
 
 

@@ -78,6 +78,32 @@ class SmtpTransport:
             conn.login(s.username, s.password or "")
         return conn
 
+    def check(self, to: str | None = None, sender: str = "") -> str:
+        """Connect, log in and say NOOP (and send a short test message to `to`).
+
+        Returns the server's answer; raises TemporaryError with the reason otherwise.
+        """
+        try:
+            conn = self._connect()
+            try:
+                code, text = conn.noop()
+                if to:
+                    msg = EmailMessage()
+                    msg["From"] = sender
+                    msg["To"] = to
+                    msg["Subject"] = "Accord SMTP test"
+                    msg.set_content("This message was sent by `accord mail test-smtp`.")
+                    conn.send_message(msg)
+            finally:
+                conn.quit()
+        except smtplib.SMTPException as exc:
+            raise TemporaryError(str(exc) or type(exc).__name__) from None
+        except OSError as exc:
+            raise TemporaryError(
+                f"cannot connect to {self.settings.host}:{self.settings.port}: {exc}"
+            ) from None
+        return f"{code} {text.decode('utf-8', 'replace')}"
+
     def send(self, row: Outbox) -> None:
         msg = build_email(row)
         try:

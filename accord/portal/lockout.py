@@ -14,7 +14,9 @@ from django.conf import settings
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 
-PORTAL_PAGE = "_accord_portal_lockout"
+from accord.accounts.throttle import OWN_PAGE
+
+PORTAL_PAGE = OWN_PAGE  # accord.accounts.throttle.lockout_response keeps a page so marked
 
 
 def locked_until(username: str) -> datetime | None:

@@ -8,6 +8,7 @@ modification time, so a process pays for compilation once.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
@@ -163,20 +164,34 @@ def parse_policy(data: dict[str, Any], source: Path | None = None) -> Policy:
         raise PolicyError(str(source or "policy"), [f"calendar.holidays: {exc}"]) from None
 
 
+def policy_dirs() -> list[Path]:
+    """Where policies are found by name: the shipped ones, then the install's own.
+
+    `ACCORD_POLICY_DIR` names a directory of an install's own policy files
+    (`NAME.toml`, NAME being the policy's id); the desk checks them at start-up
+    (accord/contracts/apps.py). Read here, not from Django settings: the engine
+    never imports Django.
+    """
+    extra = os.environ.get("ACCORD_POLICY_DIR")
+    return [POLICY_DIR, Path(extra)] if extra else [POLICY_DIR]
+
+
 def resolve_policy_path(name_or_path: str | Path) -> Path:
-    """A shipped policy name ("capella") or a path to a .toml file."""
+    """A policy name ("capella", shipped or the install's own) or a path to a .toml file."""
     text = str(name_or_path)
     if "/" not in text and not text.endswith(".toml"):
-        path = POLICY_DIR / f"{text}.toml"
-        if not path.exists():
-            known = ", ".join(shipped_policy_names())
-            raise PolicyError(text, [f"policy: unknown policy {text!r} (shipped: {known})"])
-        return path
+        for directory in policy_dirs():
+            path = directory / f"{text}.toml"
+            if path.exists():
+                return path
+        known = ", ".join(shipped_policy_names())
+        raise PolicyError(text, [f"policy: unknown policy {text!r} (shipped: {known})"])
     return Path(text)
 
 
 def shipped_policy_names() -> list[str]:
-    return sorted(p.stem for p in POLICY_DIR.glob("*.toml"))
+    """Every policy known by name: shipped, and the install's own (ACCORD_POLICY_DIR)."""
+    return sorted({p.stem for d in policy_dirs() for p in d.glob("*.toml")})
 
 
 _CACHE: dict[tuple[Path, float], Policy] = {}

@@ -64,3 +64,19 @@ def manager_required(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return staff_required(wrapped)
+
+
+def is_admin(agent: Agent | None) -> bool:
+    return agent is not None and agent.role == Role.ADMIN
+
+
+def admin_required(view: View) -> View:
+    """Like `staff_required`, and the role must be admin (the desk's administration pages)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_admin(agent_of(request)):
+            raise PermissionDenied("the administration pages are for admins")
+        return view(request, *args, **kwargs)
+
+    return staff_required(wrapped)

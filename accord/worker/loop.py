@@ -21,7 +21,21 @@ from accord.notify.transport import Transport, default_transport
 from accord.worker import tasks
 
 logger = logging.getLogger(__name__)
+# One logfmt line per unit of work (a task that did something or failed), e.g.
+# `event=worker.task task=sent count=3 ms=41`: greppable, and parsed by Loki,
+# journald's structured search or `awk` alike. Idle tasks log nothing.
+work_log = logging.getLogger("accord.worker.work")
 MAX_IDLE_PASSES = 1000
+
+
+def _logfmt(**fields: object) -> str:
+    parts = []
+    for key, value in fields.items():
+        text = str(value)
+        if not text or any(c in text for c in ' "=\t\n'):
+            text = '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+        parts.append(f"{key}={text}")
+    return " ".join(parts)
 
 
 @dataclass
@@ -48,12 +62,32 @@ class Totals:
 
 
 def _step(totals: Totals, name: str, task: Callable[[], int]) -> int:
+    started = time.monotonic()
     try:
         done = task()
     except Exception as exc:
-        logger.exception("worker task %s failed", name)
+        logger.debug("worker task %s failed", name, exc_info=True)
+        work_log.error(
+            _logfmt(
+                event="worker.task",
+                task=name,
+                outcome="error",
+                error=f"{type(exc).__name__}: {exc}",
+                ms=round((time.monotonic() - started) * 1000),
+            )
+        )
         totals.errors.append(f"{name}: {type(exc).__name__}: {exc}")
         return 0
+    if done:
+        work_log.info(
+            _logfmt(
+                event="worker.task",
+                task=name,
+                outcome="ok",
+                count=done,
+                ms=round((time.monotonic() - started) * 1000),
+            )
+        )
     setattr(totals, name, getattr(totals, name) + done)
     return done
 

@@ -32,7 +32,8 @@ def history(
     last: datetime,
     now: datetime,
 ) -> list[Request]:
-    """`count` requests received between `first` and `last`, each with a timeline before `now`."""
+    """`count` requests received between `first` and `last`, each with a timeline before `now`,
+    each step recorded at its own instant as a live desk would."""
     policy = load_policy(contact.organization.policy)
     levels = list(policy.level_ids)
     span = (last - first).total_seconds()
@@ -47,14 +48,16 @@ def history(
             subject=f"Generated {i}",
             description="A generated history.",
             received=received,
-            now=now,
+            now=received,
         )
         at = received
         for _ in range(rng.randint(0, 6)):
             at += timedelta(minutes=rng.choice([5, 30, 90, 240, 900, 3000]))
             if at >= now:
                 break
-            _step(rng, actor, req.number, rng.choice(STEPS), at, now, levels)
+            # Written as it happened (now=at): a verdict is recorded when it falls and then
+            # stays (docs/alerts.md), so history entered after the fact would differ.
+            _step(rng, actor, req.number, rng.choice(STEPS), at, at, levels)
         made.append(req)
     return made
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
 
 
 class LoginView(auth_views.LoginView):
@@ -11,6 +14,11 @@ class LoginView(auth_views.LoginView):
     template_name = "web/login.html"
     redirect_authenticated_user = True
     next_page = "web:queue"  # resolve_url() accepts a URL name
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # django-axes answers a locked-out login with this page (accounts/throttle.py).
+        request.lockout_template = "web/locked_out.html"  # type: ignore[attr-defined]
+        return super().post(request, *args, **kwargs)
 
 
 class LogoutView(auth_views.LogoutView):

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from accord.web.access import agent_of, is_manager
+from accord.web.access import agent_of, is_admin, is_manager
 from accord.web.mail_intake import mail_intake
 
 
@@ -21,6 +21,7 @@ def page_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     return {
         "agent": agent,
         "show_report": is_manager(agent),
+        "show_manage": is_admin(agent),
         "mail_intake": mail_intake(request.user, agent),
         **extra,
     }

@@ -12,6 +12,15 @@
   }
 })();
 
+// The Content-Security-Policy allows no inline handlers: a <select data-autosubmit>
+// submits its form when changed.
+document.addEventListener("change", function (event) {
+  var target = event.target;
+  if (target instanceof HTMLSelectElement && target.hasAttribute("data-autosubmit") && target.form) {
+    target.form.submit();
+  }
+});
+
 // Keyboard navigation, as in Zendesk and JSM: on the queue j/k move the selection,
 // Enter opens the selected request, r opens it at the reply box; on a request page
 // r goes to the reply box. Keys typed into a field are left alone.
