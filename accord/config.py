@@ -39,6 +39,8 @@ class Config:
     secret_key: str
     allowed_hosts: list[str]
     debug: bool
+    umask: int = 0o077
+    storages: dict[str, Any] | None = None
 
 
 def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -118,9 +120,56 @@ def _hosts(env: Mapping[str, str]) -> list[str]:
     return hosts
 
 
+def _umask(env: Mapping[str, str]) -> int:
+    """ACCORD_UMASK (octal, default 077): new files 0600, new directories 0700."""
+    raw = (env.get("ACCORD_UMASK") or "077").strip()
+    try:
+        value = int(raw, 8)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 0o777:
+        raise ConfigError("ACCORD_UMASK", f"expected an octal mask such as 077 or 027, got {raw!r}")
+    return value
+
+
+def _storages(env: Mapping[str, str]) -> dict[str, Any]:
+    """Where attachment files go: ACCORD_FILE_STORAGE=local (default) or s3.
+
+    s3 means any S3-compatible object store through django-storages (install
+    `django-storages[s3]`); its settings are django-storages' own AWS_* variables.
+    """
+    kind = (env.get("ACCORD_FILE_STORAGE") or "local").strip().lower()
+    if kind == "local":
+        # Location and modes from MEDIA_ROOT and FILE_UPLOAD_*PERMISSIONS (settings).
+        default: dict[str, Any] = {"BACKEND": "accord.storage.DurableFileSystemStorage"}
+    elif kind == "s3":
+        bucket = (env.get("AWS_STORAGE_BUCKET_NAME") or "").strip()
+        if not bucket:
+            raise ConfigError("AWS_STORAGE_BUCKET_NAME", "ACCORD_FILE_STORAGE=s3 needs a bucket")
+        options: dict[str, Any] = {"bucket_name": bucket, "default_acl": "private"}
+        for option, variable in (
+            ("endpoint_url", "AWS_S3_ENDPOINT_URL"),
+            ("region_name", "AWS_S3_REGION_NAME"),
+            ("access_key", "AWS_ACCESS_KEY_ID"),
+            ("secret_key", "AWS_SECRET_ACCESS_KEY"),
+        ):
+            if env.get(variable):
+                options[option] = env[variable]
+        default = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+    else:
+        raise ConfigError("ACCORD_FILE_STORAGE", f"expected local or s3, got {kind!r}")
+    return {
+        "default": default,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 def load(env: Mapping[str, str] | None = None) -> Config:
     """Read and validate every setting; raises ConfigError on the first bad one."""
     env = os.environ if env is None else env
+    umask = _umask(env)
+    # Before anything is created: the data dir, the SQLite file, attachments.
+    os.umask(umask)
     data_dir = _data_dir(env)
     return Config(
         data_dir=data_dir,
@@ -128,4 +177,6 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         secret_key=_secret_key(env, data_dir),
         allowed_hosts=_hosts(env),
         debug=_flag(env, "DEBUG", False),
+        umask=umask,
+        storages=_storages(env),
     )

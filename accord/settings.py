@@ -20,6 +20,11 @@ DATABASES = {"default": _cfg.database}
 ACCORD_MAIL = load_mail_config()
 # Attachments live under the data dir, outside any web root; only a view serves them.
 MEDIA_ROOT = DATA_DIR / "files"
+# Attachment files through the Storage API: local and durable, or S3-compatible
+# (ACCORD_FILE_STORAGE, see accord/config.py and docs/reliability.md).
+STORAGES = _cfg.storages
+FILE_UPLOAD_PERMISSIONS = 0o666 & ~_cfg.umask
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o777 & ~_cfg.umask
 
 INSTALLED_APPS = [
     "django.contrib.admin",

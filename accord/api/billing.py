@@ -8,12 +8,11 @@ from decimal import Decimal
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja import Status as HttpStatus
-from pydantic import AwareDatetime
 
+from accord.accounts.permissions import WORK, require
 from accord.api.auth import actor_of
-from accord.api.schemas import ErrorOut
+from accord.api.schemas import ErrorOut, Instant
 from accord.tickets import billing
-from accord.tickets.actions import require_staff
 from accord.tickets.queries import find_request
 
 router = Router(tags=["billing"])
@@ -23,7 +22,7 @@ ERRORS = {code: ErrorOut for code in (401, 403, 404, 409, 422)}
 class TimeIn(Schema):
     minutes: int
     note: str
-    at: AwareDatetime | None = None
+    at: Instant | None = None
 
 
 class TimeOut(Schema):
@@ -77,5 +76,5 @@ def record_expense(request: HttpRequest, number: str, payload: ExpenseIn):
 def billing_summary(request: HttpRequest, number: str):
     actor = actor_of(request)
     found = find_request(actor, number)
-    require_staff(actor)
+    require(actor, WORK)  # what an agent bills on the request they work (docs/roles.md)
     return billing.summary(found)

@@ -14,7 +14,6 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja import Status as HttpStatus
-from pydantic import AwareDatetime
 
 from accord.accounts.actor import Actor
 from accord.api import present
@@ -25,6 +24,7 @@ from accord.api.schemas import (
     AssignIn,
     CallIn,
     ErrorOut,
+    Instant,
     LevelIn,
     MergeIn,
     ReplyIn,
@@ -57,7 +57,7 @@ ORDERINGS: dict[str, tuple[str, bool]] = {
 class ListFilters(Schema):
     state: str | None = None
     organization: int | None = None
-    due_before: AwareDatetime | None = None
+    due_before: Instant | None = None
     ordering: str = "-received"
     cursor: str | None = None
     limit: int = 50

@@ -11,31 +11,14 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from typing import Any
 
-EX_OK = 0
-EX_FAILURE = 1
-EX_TEMPFAIL = 75
+from accord.cli.setup import EX_FAILURE, EX_OK, EX_TEMPFAIL
+from accord.cli.setup import django_setup as _setup
+from accord.cli.setup import first_line as _first_line
+
 MAX_STDIN = 1024 * 1024 * 1024
-
-
-def _setup() -> str | None:
-    """Set up Django; the error text when that is impossible."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "accord.settings")
-    try:
-        import django
-
-        django.setup()
-    except Exception as exc:  # ConfigError, ImproperlyConfigured, a broken install
-        return f"configuration error: {exc}"
-    return None
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def run_ingest(args: argparse.Namespace) -> int:

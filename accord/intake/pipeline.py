@@ -48,6 +48,7 @@ from accord.intake.text import storable
 from accord.intake.thread import Thread, find_thread
 from accord.notify.queue import enqueue, enqueue_notice
 from accord.sla import load_policy
+from accord.storage import StorageUnavailable
 from accord.tickets import log
 from accord.tickets.actions import post_message
 from accord.tickets.intake import as_html, open_request_acknowledged
@@ -59,7 +60,9 @@ logger = logging.getLogger(__name__)
 # The mail gateway acts as the system, and may record the instant a message was
 # stored as its receipt even when processing happens later (a retry).
 MAIL_ACTOR = Actor(can_import=True)
-TEMPORARY = (OperationalError, InterfaceError)
+# Temporary failures leave the message pending for a later attempt (the MTA's retry
+# after exit 75, the next IMAP poll, the worker's sweep), never quarantined.
+TEMPORARY = (OperationalError, InterfaceError, StorageUnavailable)
 UNKNOWN_SENDER = "Unknown sender"
 # What processing decides about a raw row (its bytes are never rewritten).
 UPDATED = ["state", "reason", "automated", "address", "request", "ticket_message", "processed_at"]

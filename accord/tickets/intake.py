@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.html import escape, linebreaks
 
 from accord.accounts.actor import Actor
+from accord.accounts.permissions import require_party
 from accord.audit.services import record
 from accord.contracts.models import Contact, Organization
 from accord.contracts.policy_versions import version_for_notice
@@ -179,6 +180,7 @@ def open_request_acknowledged(
     so and the outbox receiver need not look for it.
     """
     now = now or timezone.now()
+    require_party(actor)
     who = visible_contact(actor, contact)
     org: Organization = who.organization
     if channel not in Channel.values:
