@@ -19,6 +19,7 @@ and tries again later, it never quarantines it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -71,10 +72,8 @@ class DurableFileSystemStorage(FileSystemStorage):
                 os.chmod(tmp, self.file_permissions_mode)
             os.replace(tmp, full_path)
         except BaseException:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(tmp)
-            except OSError:
-                pass
             raise
         _fsync_directory(directory)
         return str(name).replace("\\", "/")

@@ -23,13 +23,23 @@ CONTRACTS = "contracts"  # organisations, contacts, entitlements, releases, inst
 USERS = "users"  # staff users
 TOKENS = "tokens"  # API tokens, customer tokens included
 CONFIGURATION = "configuration"  # the admin site: support addresses, IMAP, policies
+REPAIR = "repair"  # void a wrong event of a request's log (tickets/void.py)
 
 ROLES: dict[str, frozenset[str]] = {
     "agent": frozenset({WORK}),
     "manager": frozenset({WORK, REPORTS, BILLING}),
-    "admin": frozenset({WORK, REPORTS, BILLING, CONTRACTS, USERS, TOKENS, CONFIGURATION}),
+    "admin": frozenset({WORK, REPORTS, BILLING, CONTRACTS, USERS, TOKENS, CONFIGURATION, REPAIR}),
 }
-PERMISSIONS: tuple[str, ...] = (WORK, REPORTS, BILLING, CONTRACTS, USERS, TOKENS, CONFIGURATION)
+PERMISSIONS: tuple[str, ...] = (
+    WORK,
+    REPORTS,
+    BILLING,
+    CONTRACTS,
+    USERS,
+    TOKENS,
+    CONFIGURATION,
+    REPAIR,
+)
 
 
 def may(actor: Actor, permission: str) -> bool:

@@ -17,7 +17,7 @@ from accord.accounts.models import Agent, ApiToken, Role, Team
 from accord.accounts.permissions import TOKENS, require
 from accord.audit.services import record
 from accord.contracts.models import Contact
-from accord.errors import Forbidden, Invalid
+from accord.errors import Invalid
 
 TOKEN_PREFIX = "acc_"
 _USERNAME = re.compile(r"^[A-Za-z0-9_.@+-]{1,150}$")

@@ -260,6 +260,9 @@ class EventOut(Schema):
     kind: str
     to: str | None
     actor: str
+    voided: bool = Field(False, description="taken out of the SLA timeline by a `void` event")
+    voids: int | None = Field(None, description="a `void` event: the seq it voids")
+    reason: str | None = Field(None, description="a `void` event: why")
 
 
 class RequestOut(Schema):

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accord.accounts.actor import Actor
+from accord.accounts.permissions import CONTRACTS, require
 from accord.audit.services import record
 from accord.contracts.models import (
     Contact,
@@ -27,8 +28,7 @@ from accord.contracts.models import (
     Release,
     UpdateDelivery,
 )
-from accord.accounts.permissions import CONTRACTS, require
-from accord.errors import Forbidden, Invalid, NotFound
+from accord.errors import Invalid, NotFound
 from accord.sla import PolicyError, load_policy
 
 _POLICY_NAME = re.compile(r"^[a-z][a-z0-9_-]*$")

@@ -76,9 +76,9 @@ def attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
     except NotFound:
         return _error(404, "no such attachment", "id")
     # Never announce one length and send another: a damaged file is refused.
-    sha256 = found.file.name.rsplit("/", 1)[-1]
+    name = found.file.name or ""
     try:
-        problem = check(found.file.name, sha256, found.size)
+        problem = check(name, name.rsplit("/", 1)[-1], found.size)
         handle = found.file.open("rb") if problem is None else None
     except (StorageUnavailable, OSError) as exc:
         return _error(503, f"the file store is unavailable, try again later ({exc})")

@@ -15,7 +15,7 @@ from typing import Any
 from accord.contracts.policy_versions import policy_version
 from accord.sla import Evaluation, Event, Policy, evaluate
 from accord.sla.jsonio import iso, target_to_json
-from accord.tickets.log import ENGINE_EVENT_TYPES
+from accord.tickets.log import ENGINE_EVENT_TYPES, voided_in
 from accord.tickets.models import Event as LogEvent
 from accord.tickets.models import Request, Scope, SlaTarget
 
@@ -26,9 +26,14 @@ def engine_events(request: Request) -> list[Event]:
 
 
 def as_engine_events(rows: Iterable[LogEvent]) -> list[Event]:
-    """Log rows (in log order) as the engine's events; desk-only kinds left out."""
+    """Log rows (in log order) as the engine's events; desk-only kinds and voided
+    events left out."""
+    rows = list(rows)
+    voided = voided_in(rows)
     return [
-        Event(at=e.at, type=e.kind, to=e.to or None) for e in rows if e.kind in ENGINE_EVENT_TYPES
+        Event(at=e.at, type=e.kind, to=e.to or None)
+        for e in rows
+        if e.kind in ENGINE_EVENT_TYPES and e.seq not in voided
     ]
 
 
