@@ -13,7 +13,6 @@ from ninja import Status as HttpStatus
 
 from accord.accounts.services import create_token
 from accord.api.auth import actor_of
-from accord.api.pagination import page
 from accord.api.schemas import (
     ContactIn,
     ContactOut,
@@ -37,6 +36,7 @@ from accord.api.schemas import (
 from accord.contracts import services
 from accord.contracts.models import Contact, Entitlement, Installation, Organization, Release
 from accord.errors import NotFound
+from accord.keyset import page
 
 router = Router(tags=["contracts"])
 ERRORS = {code: ErrorOut for code in (401, 403, 404, 409, 422)}

@@ -7,13 +7,15 @@ never see internal notes, desk-internal events or the agent's flags.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from django.urls import reverse
 
 from accord.accounts.actor import Actor
-from accord.sla.jsonio import iso
+from accord.sla.clock import TargetState
+from accord.sla.jsonio import iso, target_to_json
 from accord.tickets.log import VOID, voided_in, voided_seqs
 from accord.tickets.models import NUMBER_PREFIX, Event, Message, Request
 from accord.tickets.targets import policy_of, targets_json
@@ -47,9 +49,21 @@ def _author(m: Message) -> str | None:
     return None
 
 
-def summary(request: Request, actor: Actor, as_of: datetime) -> dict[str, Any]:
+def summary(
+    request: Request,
+    actor: Actor,
+    as_of: datetime,
+    states: Mapping[str, TargetState | None] | None = None,
+) -> dict[str, Any]:
+    """The request without its messages and log. `states`: its targets as of `as_of`
+    when the caller has them (a list page's stored rows); otherwise the engine
+    evaluates its log."""
     policy = policy_of(request)
     zone = policy.zone
+    if states is None:
+        targets = targets_json(request, as_of)
+    else:
+        targets = {kind: target_to_json(state, zone) for kind, state in states.items()}
     return {
         "number": request.display_number,
         "organization": request.organization_id,
@@ -71,7 +85,7 @@ def summary(request: Request, actor: Actor, as_of: datetime) -> dict[str, Any]:
             "overridden": request.scope_overridden,
         },
         "flags": [] if actor.is_customer else request.flags,
-        "targets": targets_json(request, as_of),
+        "targets": targets,
         "assignee": request.assignee.get_username() if request.assignee else None,
         "team": request.team.name if request.team else None,
         "split_from": _number(request.split_from.number if request.split_from else None),

@@ -1,15 +1,14 @@
 """Requests: open, read, list (queues), and the agent's actions on them.
 
 Every action returns the request as of the moment of the response. Lists
-use cursor pagination; `ordering=due` puts the earliest unmet due first.
+use cursor pagination; `ordering=due` puts the earliest unmet due first. A list
+page is `accord.tickets.listing.list_page`: a constant number of queries, the
+targets read from their stored rows as of the response.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from django.db.models import Min, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
@@ -19,7 +18,6 @@ from pydantic import Field
 from accord.accounts.actor import Actor
 from accord.api import present
 from accord.api.auth import actor_of
-from accord.api.pagination import page
 from accord.api.schemas import (
     AcceptChargeIn,
     AssignIn,
@@ -38,21 +36,12 @@ from accord.api.schemas import (
 )
 from accord.contracts.services import get_organization
 from accord.errors import Invalid
-from accord.tickets import actions, intake, restructure, void
-from accord.tickets.models import Request, Status, TargetState
+from accord.tickets import actions, intake, listing, restructure, void
+from accord.tickets.models import Request, Status
 from accord.tickets.queries import find_request, visible_requests
 
 router = Router(tags=["requests"])
 ERRORS = {code: ErrorOut for code in (401, 403, 404, 409, 422)}
-# Requests with no unmet due sort after every real instant.
-NO_DUE = datetime(9999, 12, 31, tzinfo=UTC)
-ORDERINGS: dict[str, tuple[str, bool]] = {
-    "-received": ("received", True),
-    "received": ("received", False),
-    "due": ("next_due", False),
-    "-number": ("number", True),
-    "number": ("number", False),
-}
 
 
 class ListFilters(Schema):
@@ -69,23 +58,15 @@ def _detail(actor: Actor, number: str | int) -> dict[str, object]:
 
 
 def _queue(actor: Actor, f: ListFilters) -> QuerySet[Request]:
-    qs = visible_requests(actor).select_related(
-        "assignee", "team", "split_from", "merged_into", "continues"
-    )
+    qs = visible_requests(actor)
     if f.state is not None:
         if f.state not in Status.values:
             raise Invalid("state", f"expected one of {', '.join(Status.values)}")
         qs = qs.filter(status=f.state)
     if f.organization is not None:
         qs = qs.filter(organization=get_organization(actor, f.organization))
-    # A target still owes something while it is not met; a stored "running" row
-    # whose due has passed is overdue, and counts as such here.
-    unmet = Q(targets__met_at__isnull=True, targets__due__isnull=False) & Q(
-        targets__state__in=[TargetState.RUNNING, TargetState.BREACHED]
-    )
-    qs = qs.annotate(next_due=Coalesce(Min("targets__due", filter=unmet), NO_DUE))
     if f.due_before is not None:
-        qs = qs.filter(next_due__lt=f.due_before)
+        qs = listing.due_before(qs, f.due_before)
     return qs
 
 
@@ -99,19 +80,16 @@ def open_request(request: HttpRequest, payload: RequestIn):
 @router.get("/requests", response={200: RequestPage, **ERRORS})
 def list_requests(request: HttpRequest, filters: Query[ListFilters]):
     actor = actor_of(request)
-    if filters.ordering not in ORDERINGS:
-        raise Invalid("ordering", f"expected one of {', '.join(ORDERINGS)}")
-    field, descending = ORDERINGS[filters.ordering]
-    rows, nxt = page(
-        _queue(actor, filters),
-        field,
-        descending,
-        filters.cursor,
-        filters.limit,
-        is_datetime=field != "number",
-    )
     now = timezone.now()
-    return {"items": [present.summary(r, actor, now) for r in rows], "next": nxt}
+    found = listing.list_page(
+        _queue(actor, filters),
+        now=now,
+        ordering=filters.ordering,
+        cursor=filters.cursor,
+        limit=filters.limit,
+    )
+    items = [present.summary(i.request, actor, now, i.targets) for i in found.items]
+    return {"items": items, "next": found.next}
 
 
 @router.get("/requests/{number}", response={200: RequestDetailOut, **ERRORS})

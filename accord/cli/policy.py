@@ -61,8 +61,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     listing.set_defaults(handler=run_list)
 
     from accord.cli.policy_versions import add_commands
+    from accord.cli.whatif import add_command as add_whatif
 
     add_commands(cmds)
+    add_whatif(cmds)
 
 
 def _iso_date(text: str) -> date:

@@ -402,6 +402,35 @@ class Calendar:
             np.copyto(target, t, where=zero)
         return target
 
+    def next_opening_many_us(self, us: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """Vectorised `next_opening_us`: each instant itself when working, else the
+        start of the next window."""
+        import numpy as np
+
+        t = np.asarray(us, dtype=np.int64)
+        if t.size == 0:
+            return t.copy()
+        self._cover(int(t.min()), int(t.max()))
+        while True:
+            i = _search(self._arrays()[0], t, "right")
+            if int(i.max()) < len(self._starts):
+                break
+            self._extend_to(self._first_year, self._last_year + 5)
+        starts = np.asarray(self._starts, dtype=np.int64)
+        return np.maximum(starts[i], t)
+
+    def is_working_many_us(self, us: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+        """Vectorised `is_working_us`: inside a window (opening in, close out)."""
+        import numpy as np
+
+        t = np.asarray(us, dtype=np.int64)
+        if t.size == 0:
+            return np.zeros(0, dtype=bool)
+        self._cover(int(t.min()), int(t.max()))
+        i = _search(self._arrays()[0], t, "right")
+        starts = np.append(np.asarray(self._starts, dtype=np.int64), _SENTINEL_US)
+        return starts[i] <= t
+
     def add_many(self, starts: Sequence[datetime], seconds: Sequence[int] | int) -> list[datetime]:
         """Vectorised `add` on datetimes (conversion at the edges only)."""
         import numpy as np

@@ -7,14 +7,20 @@ queries; reads recompute as of the moment of the read.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from accord.sla.policy_spec import CHANNELS, STATUSES, TARGET_KINDS
 
 NUMBER_PREFIX = "SR-"
+# `Request.next_due` of a request with nothing due (paused, met, no targets): after
+# every real instant, so "nearest due first" is a plain ascending index scan on both
+# databases (NULL would sort first on SQLite and last on PostgreSQL).
+NO_DUE = datetime(9999, 12, 31, tzinfo=UTC)
 
 
 class Channel(models.TextChoices):
@@ -58,6 +64,10 @@ assert set(Status.values) == set(STATUSES)
 assert set(TargetKind.values) == set(TARGET_KINDS)
 
 
+# Still owed by the desk: not yet resolved or closed (the agents' queue).
+QUEUE_STATUSES = (Status.OPEN, Status.WAITING_ON_CUSTOMER, Status.WORKAROUND_PROVIDED)
+
+
 class RequestCounter(models.Model):
     """The last service request number handed out; one row, locked while in use."""
 
@@ -99,7 +109,13 @@ class Request(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="splits"
     )
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged",
+        db_index=False,  # a partial index instead (Meta): an index on every NULL misleads
+        # SQLite's planner into reading the whole queue through it, then sorting
     )
     continues = models.ForeignKey(
         "self",
@@ -111,9 +127,42 @@ class Request(models.Model):
     )
     created = models.DateTimeField()
     updated = models.DateTimeField()
+    next_due = models.DateTimeField(
+        default=NO_DUE,
+        help_text="the nearest due instant of an unmet (running or breached) target, "
+        "NO_DUE when none; kept by `store_targets` with the target rows",
+    )
+    source = models.CharField(
+        max_length=50, blank=True, help_text="the desk it was imported from (`accord import`)"
+    )
+    source_id = models.CharField(
+        max_length=200, blank=True, help_text="its id in that desk; an import is idempotent by it"
+    )
 
     class Meta:
-        indexes = [models.Index(fields=["organization", "-received"])]
+        indexes = [
+            models.Index(fields=["organization", "-received"]),
+            models.Index(fields=["received", "id"], name="request_received"),
+            models.Index(
+                fields=["merged_into"],
+                name="request_merged_into",
+                condition=Q(merged_into__isnull=False),
+            ),
+            models.Index(fields=["next_due", "id"], name="request_next_due"),
+            # The agents' queue: unresolved, unmerged, nearest due first.
+            models.Index(
+                fields=["next_due", "id"],
+                name="request_queue_due",
+                condition=Q(status__in=[s.value for s in QUEUE_STATUSES], merged_into__isnull=True),
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_id"],
+                name="request_source_unique",
+                condition=~Q(source=""),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.display_number} {self.subject}"
@@ -198,6 +247,11 @@ class SlaTarget(models.Model):
     within_seconds = models.PositiveIntegerField()
     clause = models.CharField(max_length=200)
     computed_at = models.DateTimeField()
+    imported = models.BooleanField(
+        default=False,
+        help_text="replayed by `accord import` from another desk's history: its verdicts "
+        "took effect before the desk knew the request, so no alert is sent for them",
+    )
 
     class Meta:
         constraints = [

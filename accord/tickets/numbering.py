@@ -23,36 +23,42 @@ FIRST = 1001
 
 def next_number() -> int:
     """The next number; must be called inside the creating transaction."""
+    return next_numbers(1)[0]
+
+
+def next_numbers(count: int) -> range:
+    """`count` consecutive numbers in one statement (a bulk import's block); same
+    contract as `next_number`: inside the creating transaction, never given twice."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("next_number must run inside the request's transaction")
-    number = _increment()
-    if number is None:
+    last = _increment(count)
+    if last is None:
         # If another transaction created the row first, its row lock now orders us.
         with contextlib.suppress(IntegrityError), transaction.atomic():
             RequestCounter.objects.create(name=COUNTER, last=FIRST - 1)
-        number = _increment()
-    if number is None:
+        last = _increment(count)
+    if last is None:
         raise RuntimeError("the request counter row is missing")
-    return number
+    return range(last - count + 1, last + 1)
 
 
-def _increment() -> int | None:
-    """Add one to the counter and read it back in the same statement (None: no row).
+def _increment(count: int = 1) -> int | None:
+    """Add `count` to the counter and read it back in the same statement (None: no row).
 
     UPDATE ... RETURNING (PostgreSQL; SQLite since 3.35) takes the row lock and
     returns the value this transaction wrote, in one round trip.
     """
     conn = transaction.get_connection()
     if not conn.features.can_return_columns_from_insert:  # SQLite before 3.35: no RETURNING
-        if not RequestCounter.objects.filter(name=COUNTER).update(last=F("last") + 1):
+        if not RequestCounter.objects.filter(name=COUNTER).update(last=F("last") + count):
             return None
         return RequestCounter.objects.values_list("last", flat=True).get(name=COUNTER)
     q = conn.ops.quote_name
     table, last, name = q(RequestCounter._meta.db_table), q("last"), q("name")
     with conn.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET {last} = {last} + 1 WHERE {name} = %s RETURNING {last}",
-            [COUNTER],
+            f"UPDATE {table} SET {last} = {last} + %s WHERE {name} = %s RETURNING {last}",
+            [count, COUNTER],
         )
         row = cursor.fetchone()
     return None if row is None else int(row[0])

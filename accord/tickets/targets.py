@@ -13,11 +13,11 @@ from datetime import datetime
 from typing import Any
 
 from accord.contracts.policy_versions import policy_version
-from accord.sla import Evaluation, Event, Policy, evaluate
+from accord.sla import Evaluation, Event, Policy, TargetState, evaluate
 from accord.sla.jsonio import iso, target_to_json
 from accord.tickets.log import ENGINE_EVENT_TYPES, voided_in
+from accord.tickets.models import NO_DUE, Request, Scope, SlaTarget
 from accord.tickets.models import Event as LogEvent
-from accord.tickets.models import Request, Scope, SlaTarget
 
 
 def engine_events(request: Request) -> list[Event]:
@@ -110,16 +110,7 @@ def store_targets(
     for kind, state in states.items():
         if state is None:
             continue
-        values = {
-            "state": state.state,
-            "due": state.due if state.state != "paused" else None,
-            "met_at": state.met_at,
-            "breached_at": state.breached_at,
-            "clock": state.clock,
-            "within_seconds": state.within_seconds,
-            "clause": state.clause,
-            "computed_at": now,
-        }
+        values = row_values(state, now)
         row = existing.pop(kind, None)
         if row is None:
             row = SlaTarget(request=request, kind=kind, **values)
@@ -133,4 +124,33 @@ def store_targets(
         SlaTarget.objects.bulk_create(created)
     if existing:
         SlaTarget.objects.filter(pk__in=[row.pk for row in existing.values()]).delete()
+    nearest = next_due(kept)
+    if request.next_due != nearest:
+        request.next_due = nearest
+        Request.objects.filter(pk=request.pk).update(next_due=nearest)
     return kept
+
+
+def row_values(state: TargetState, now: datetime) -> dict[str, Any]:
+    """The stored columns of one target as the engine found it as of `now`."""
+    return {
+        "state": state.state,
+        "due": state.due if state.state != "paused" else None,
+        "met_at": state.met_at,
+        "breached_at": state.breached_at,
+        "clock": state.clock,
+        "within_seconds": state.within_seconds,
+        "clause": state.clause,
+        "computed_at": now,
+    }
+
+
+def next_due(rows: Iterable[SlaTarget]) -> datetime:
+    """`Request.next_due`: the nearest due of a target still owed (running or breached,
+    not met); NO_DUE when nothing is owed. The queue orders on it."""
+    owed = [
+        row.due
+        for row in rows
+        if row.due is not None and row.met_at is None and row.state in ("running", "breached")
+    ]
+    return min(owed, default=NO_DUE)

@@ -1,33 +1,32 @@
 """The "due next" queue: unresolved requests, the nearest unmet due first.
 
-The ordering and the filters are database queries on the stored `SlaTarget`
-rows (indexed on `(state, due)`); each row on the page is then evaluated by the
-engine as of the read, so what an agent sees is never stale. A stored
-`running` row whose due has passed is overdue and counts as breached.
+The page is `accord.tickets.listing.list_page`: the requests ordered on their
+stored `next_due` (a partial index), their stored targets brought forward to
+the moment of the read (a running target whose due has passed reads as
+breached), a constant number of queries whatever the page size or the number
+of requests stored. Filters here only narrow the queryset.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Exists, Min, OuterRef, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.http import QueryDict
 
 from accord.errors import Invalid
 from accord.sla.policy import shipped_policy_names
-from accord.tickets.models import Request, SlaTarget, Status, TargetState
+from accord.tickets import listing
+from accord.tickets.models import QUEUE_STATUSES, Request
 from accord.tickets.targets import policy_of
-from accord.web.sla_view import TargetView, target_views
+from accord.web.sla_view import TargetView, views_of
 
-# Still owed by the desk: not yet resolved or closed.
-QUEUE_STATUSES = (Status.OPEN, Status.WAITING_ON_CUSTOMER, Status.WORKAROUND_PROVIDED)
-# Requests with nothing due (paused, or no targets) sort after every real instant.
-NO_DUE = datetime(9999, 12, 31, tzinfo=UTC)
 PAGE_SIZE = 100
+# The queue counts its requests up to here and then says "more than".
+COUNT_CAP = 10_000
 
 
 @dataclass(frozen=True)
@@ -74,15 +73,11 @@ def policy_choices() -> list[str]:
     return sorted(used | set(shipped_policy_names()))
 
 
-def _overdue(now: datetime) -> Q:
-    return Q(state=TargetState.BREACHED) | Q(state=TargetState.RUNNING, due__lt=now)
-
-
 def queue_queryset(
     filters: Filters, user: AbstractBaseUser | AnonymousUser, now: datetime
 ) -> QuerySet[Request]:
-    """Unresolved, unmerged requests annotated with `next_due`, nearest first."""
-    qs = Request.objects.filter(status__in=QUEUE_STATUSES, merged_into__isnull=True)
+    """Unresolved, unmerged requests narrowed by the filters (ordered by `rows`)."""
+    qs = listing.open_requests()
     if filters.policy:
         qs = qs.filter(policy=filters.policy)
     if filters.status:
@@ -90,19 +85,8 @@ def queue_queryset(
     if filters.mine:
         qs = qs.filter(assignee_id=user.pk)
     if filters.breached:
-        qs = qs.filter(
-            Exists(SlaTarget.objects.filter(_overdue(now), request=OuterRef("pk"), met_at=None))
-        )
-    unmet = Q(
-        targets__met_at__isnull=True,
-        targets__due__isnull=False,
-        targets__state__in=[TargetState.RUNNING, TargetState.BREACHED],
-    )
-    return (
-        qs.annotate(next_due=Coalesce(Min("targets__due", filter=unmet), NO_DUE))
-        .select_related("organization", "contact", "assignee")
-        .order_by("next_due", "number")
-    )
+        qs = listing.overdue(qs, now)
+    return qs
 
 
 @dataclass(frozen=True)
@@ -124,11 +108,15 @@ class Row:
         return "breached" if self.breached else ("at-risk" if self.at_risk else "")
 
 
-def rows(qs: QuerySet[Request], now: datetime, viewer: ZoneInfo | None) -> list[Row]:
-    """The first page of the queue, each request evaluated by the engine as of `now`."""
+def rows(
+    qs: QuerySet[Request], now: datetime, viewer: ZoneInfo | None, cursor: str | None = None
+) -> tuple[list[Row], str | None]:
+    """One page of the queue, nearest due first, after `cursor`; and the next cursor."""
+    page = listing.list_page(qs, now=now, ordering="due", cursor=cursor, limit=PAGE_SIZE)
     out = []
-    for request in qs[:PAGE_SIZE]:
+    for item in page.items:
+        request = item.request
         policy = policy_of(request)
         label = policy.level(request.level).label if request.level in policy.level_ids else ""
-        out.append(Row(request, label, target_views(request, now, viewer)))
-    return out
+        out.append(Row(request, label, views_of(request, item.targets, now, viewer)))
+    return out, page.next

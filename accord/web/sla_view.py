@@ -7,6 +7,7 @@ engine's explanation (`accord.sla.explain`) down to the clause.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -75,7 +76,25 @@ def target_views(
     explain: bool = False,
     evaluation: Evaluation | None = None,
 ) -> list[TargetView]:
-    """First response and resolution, in that order; `state="none"` when none applies."""
+    """First response and resolution, in that order; `state="none"` when none applies.
+
+    Evaluates the request by the engine (reading its log) unless `evaluation` is given.
+    """
+    if not targets_apply(request):
+        return views_of(request, {}, now, viewer)
+    ev = evaluation or evaluate_request(request, now)
+    return views_of(request, ev.targets, now, viewer, explain=explain)
+
+
+def views_of(
+    request: Request,
+    states: Mapping[str, TargetState | None],
+    now: datetime,
+    viewer: ZoneInfo | None,
+    *,
+    explain: bool = False,
+) -> list[TargetView]:
+    """The views of targets already in hand (the engine's, or a list's stored rows)."""
     policy = policy_of(request)
     zone = policy.zone
     views: list[TargetView] = []
@@ -86,9 +105,8 @@ def target_views(
             else f"no targets while {request.get_scope_display().lower()}"
         )
         return [TargetView(kind=k, label=k.label, state="none", note=why) for k in TargetKind]
-    ev = evaluation or evaluate_request(request, now)
     for kind in TargetKind:
-        state = ev.targets.get(kind.value)
+        state = states.get(kind.value)
         if state is None:
             views.append(_none(policy, request.level, kind.value, kind.label, "no target applies"))
             continue

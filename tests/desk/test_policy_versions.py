@@ -118,3 +118,18 @@ def test_it_reads_a_superseded_version_from_the_database_once(desk: Desk, policy
     assert again is first
     assert len(queries) == 0
     assert again.version == "2022"
+
+
+def test_bulk_lookup_of_versions_agrees_with_the_one_by_one(desk: Desk, policy_dir: Path):
+    from datetime import timedelta
+
+    from accord.contracts.policy_versions import version_for_notice, versions_in_force
+
+    _open(desk)  # records version 2022
+    _new_version(policy_dir)  # 2027, effective 2026-11-01
+    at = versions_in_force("capella", RECEIVED)
+    for days in (-800, -40, -23, -22, -21, 0, 30):
+        notice = nz(2026, 11, 1, 0) + timedelta(days=days, hours=5)
+        policy, version = at(notice)
+        want_policy, want_version = version_for_notice("capella", notice, RECEIVED)
+        assert (version, policy.version) == (want_version, want_policy.version), days

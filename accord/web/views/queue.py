@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accord.errors import DeskError
+from accord.tickets import listing
 from accord.web import queue
 from accord.web.access import staff_required
 from accord.web.views.common import is_htmx, page_context
@@ -20,13 +21,27 @@ def _context(request: HttpRequest) -> tuple[dict[str, object], int]:
     except DeskError as exc:
         return {"error": exc, "filters": queue.Filters(), "rows": []}, 400
     qs = queue.queue_queryset(filters, request.user, now)
+    cursor = request.GET.get("cursor") or None
+    try:
+        rows, nxt = queue.rows(qs, now, viewer_zone(request), cursor)
+    except DeskError as exc:
+        return {"error": exc, "filters": filters, "rows": []}, 400
+    total = listing.count_upto(qs, queue.COUNT_CAP + 1)
     return {
         "filters": filters,
-        "rows": queue.rows(qs, now, viewer_zone(request)),
-        "total": qs.count(),
+        "rows": rows,
+        "next_query": _with_cursor(request, nxt) if nxt else "",
+        "total": min(total, queue.COUNT_CAP),
+        "more_than_total": total > queue.COUNT_CAP,
         "page_size": queue.PAGE_SIZE,
         "now": now,
     }, 200
+
+
+def _with_cursor(request: HttpRequest, cursor: str) -> str:
+    query = request.GET.copy()
+    query["cursor"] = cursor
+    return query.urlencode()
 
 
 @staff_required
