@@ -19,3 +19,6 @@ urlpatterns = [
     re_path(r"^static/(?P<path>.*)$", serve, {"document_root": settings.STATIC_ROOT}),
     path("", include("accord.web.urls")),
 ]
+
+# 503 while the database is down, JSON under /api/ (accord/web/errors.py).
+handler500 = "accord.web.errors.server_error"

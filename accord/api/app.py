@@ -12,6 +12,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -144,6 +145,17 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     return _error(request, 413, f"the body is larger than {limit} bytes", "body")
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def database_down(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """The database is unreachable: not the client's fault, and worth a retry."""
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    logger.warning("database unavailable on %s %s: %s", request.method, request.path, first)
+    response = _error(request, 503, "the database is unavailable; try again shortly", None)
+    response["Retry-After"] = "30"
+    return response
 
 
 @api.exception_handler(Exception)

@@ -121,12 +121,19 @@ def run_list(args: argparse.Namespace) -> int:
     if problem is not None:
         print(f"accord: {problem}", file=sys.stderr)
         return EX_FAILURE
+    from django.db import DatabaseError
+
     from accord.intake.models import RawMessage
 
-    rows = RawMessage.objects.order_by("-id")
+    rows = RawMessage.objects.defer("raw").order_by("-id")
     if args.state:
         rows = rows.filter(state=args.state)
-    for row in rows[: args.limit]:
+    try:
+        listed = list(rows[: args.limit])
+    except DatabaseError as exc:
+        print(f"accord: database error: {_first_line(exc)}", file=sys.stderr)
+        return EX_TEMPFAIL
+    for row in listed:
         print(
             f"{row.pk}\t{row.state}\t{row.received_at.isoformat()}\t{row.sender}\t{row.subject}\t{row.reason}"
         )
