@@ -18,7 +18,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from intake.support import PYTHON, REPO, base_env, message
 
 
@@ -35,9 +34,16 @@ def down_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def _accord(env: dict[str, str], *args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+def _accord(
+    env: dict[str, str], *args: str, stdin: bytes = b""
+) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
-        [PYTHON, "-m", "accord", *args], env=env, input=stdin, capture_output=True, cwd=REPO, timeout=120
+        [PYTHON, "-m", "accord", *args],
+        env=env,
+        input=stdin,
+        capture_output=True,
+        cwd=REPO,
+        timeout=120,
     )
 
 
