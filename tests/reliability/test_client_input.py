@@ -8,7 +8,7 @@ from django.test import Client
 
 from accord.tickets.models import Request
 
-GOOD = {"channel": "email", "level": "urgent", "subject": "S", "description": "D"}
+from .conftest import GOOD
 
 
 def _post(token: str, path: str, raw: str) -> object:

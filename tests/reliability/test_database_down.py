@@ -16,9 +16,10 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
-from intake.support import PYTHON, REPO, base_env, message
+from intake.support import PYTHON, REPO, base_env, message, run
 
 
 def _free_port() -> int:
@@ -34,17 +35,8 @@ def down_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def _accord(
-    env: dict[str, str], *args: str, stdin: bytes = b""
-) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [PYTHON, "-m", "accord", *args],
-        env=env,
-        input=stdin,
-        capture_output=True,
-        cwd=REPO,
-        timeout=120,
-    )
+def _accord(env: dict[str, str], *args: str, stdin: bytes = b"") -> Any:
+    return run(env, *args, stdin=stdin)
 
 
 @pytest.mark.parametrize(

@@ -7,15 +7,7 @@ import pytest
 from accord.accounts import services as accounts
 from accord.tickets.models import Event, Request
 
-GOOD = {"channel": "email", "level": "urgent", "subject": "S", "description": "D"}
-
-
-@pytest.fixture
-def number(desk, api_as):
-    r = api_as(desk.agent_token).post("/requests", {**GOOD, "contact": desk.mere.pk})
-    assert r.status_code == 201, r.content
-    return r.json()["number"]
-
+from .conftest import GOOD
 
 EXTREME = [
     ("9999-12-31T23:59:59+00:00", "before 2200"),

@@ -7,15 +7,6 @@ import pytest
 from accord.audit.models import AuditEntry
 from accord.tickets.models import Event
 
-GOOD = {"channel": "email", "level": "urgent", "subject": "S", "description": "D"}
-
-
-@pytest.fixture
-def number(desk, api_as):
-    r = api_as(desk.agent_token).post("/requests", {**GOOD, "contact": desk.mere.pk})
-    assert r.status_code == 201, r.content
-    return r.json()["number"]
-
 
 def test_it_voids_a_wrongly_dated_reply_and_replays_the_request(desk, api_as, clock, number):
     lead, agent = api_as(desk.lead_token), api_as(desk.agent_token)
