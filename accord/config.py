@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -39,6 +40,7 @@ class Config:
     secret_key: str
     allowed_hosts: list[str]
     debug: bool
+    public_url: str
     umask: int = 0o077
     storages: dict[str, Any] | None = None
 
@@ -164,6 +166,17 @@ def _storages(env: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
+def _public_url(env: Mapping[str, str]) -> str:
+    """Where customers reach this desk (links in mail to the portal), without a trailing /."""
+    raw = (env.get("ACCORD_PUBLIC_URL") or "http://127.0.0.1:8000").strip()
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigError(
+            "ACCORD_PUBLIC_URL", f"expected http(s)://HOST[:PORT][/PATH], got {raw!r}"
+        )
+    return raw.rstrip("/")
+
+
 def load(env: Mapping[str, str] | None = None) -> Config:
     """Read and validate every setting; raises ConfigError on the first bad one."""
     env = os.environ if env is None else env
@@ -179,4 +192,5 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         debug=_flag(env, "DEBUG", False),
         umask=umask,
         storages=_storages(env),
+        public_url=_public_url(env),
     )

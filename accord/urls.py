@@ -11,12 +11,18 @@ from django.views.static import serve
 
 from accord.api.app import api
 from accord.intake.views import attachment
+from accord.portal import api as portal_api
+
+# The portal's invitation endpoint joins the API here, at the top, so that the
+# API layer never imports the portal (a layer above it).
+api.add_router("", portal_api.router)
 
 urlpatterns = [
     path("api/v1/attachments/<int:pk>", attachment, name="attachment"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     re_path(r"^static/(?P<path>.*)$", serve, {"document_root": settings.STATIC_ROOT}),
+    path("portal/", include("accord.portal.urls")),
     path("", include("accord.web.urls")),
 ]
 

@@ -172,16 +172,14 @@ def _target_summary(state: TargetState | None, zone: tzinfo) -> str:
 
 @transaction.atomic
 def recompute_open(name: str, now: datetime) -> int:
-    """Refresh stored targets of every open request of a policy; returns how many."""
-    from accord.tickets.models import Request, Status
-    from accord.tickets.targets import store_targets
+    """Refresh stored targets of every open request of a policy; returns how many.
 
-    count = 0
-    requests = Request.objects.filter(policy=name).exclude(status=Status.CLOSED)
-    for request in requests.select_for_update().iterator():
-        store_targets(request, now)
-        count += 1
-    return count
+    Through the engine's batch path, a chunk of requests at a time
+    (`accord.tickets.replay.recompute`)."""
+    from accord.tickets.models import Request, Status
+    from accord.tickets.replay import recompute
+
+    return recompute(Request.objects.filter(policy=name).exclude(status=Status.CLOSED), now)
 
 
 def preview_move(name: str, version: str, now: datetime) -> tuple[list[DeadlineMove], list[str]]:

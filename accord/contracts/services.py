@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,12 +25,14 @@ from accord.contracts.models import (
     Hosting,
     Installation,
     Organization,
+    PerIncidentAgreement,
     Product,
     Release,
     UpdateDelivery,
 )
-from accord.errors import Invalid, NotFound
-from accord.sla import PolicyError, load_policy
+from accord.errors import Forbidden, Invalid, NotFound
+from accord.sla import Policy, PolicyError, load_policy
+from accord.sla.policy_spec import BillingSpec
 
 _POLICY_NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
 
@@ -250,3 +253,42 @@ def record_delivery(
         inst.save(update_fields=["release"])
         _recheck(actor, inst.organization, now)
     return delivery
+
+
+def per_incident_billing(policy: Policy, role: str) -> BillingSpec | None:
+    """The billing rule for a role supported per incident (capsure end users), else None."""
+    rule = next((r for r in policy.spec.entitlement.rules if role in r.roles), None)
+    if rule is None or rule.basis != "per_incident":
+        return None
+    return next((b for b in policy.spec.billing if "per_incident" in b.applies_to), None)
+
+
+@transaction.atomic
+def accept_per_incident_charge(
+    actor: Actor, contact: Contact, *, accepted_by: str, now: datetime | None = None
+) -> PerIncidentAgreement:
+    """capsure: an end user accepts the hourly charge before opening a request.
+
+    The agreement is unused until the next request it brings into scope takes it
+    (`accord.tickets.scope`); an unused one already held is returned as it is.
+    The contact may accept for themselves (the portal's form); staff for anyone.
+    """
+    now = now or timezone.now()
+    if actor.is_customer and (actor.contact is None or actor.contact.pk != contact.pk):
+        raise Forbidden("contact", "a contact may accept the charge only for themselves")
+    billing = per_incident_billing(load_policy(contact.organization.policy), contact.role)
+    if billing is None:
+        raise Invalid("accept_charge", "this contact is not supported per incident")
+    unused = PerIncidentAgreement.objects.filter(contact=contact, request__isnull=True).first()
+    if unused is not None:
+        return unused
+    agreement = PerIncidentAgreement.objects.create(
+        contact=contact,
+        hourly_rate=Decimal(billing.hourly_rate),
+        currency=billing.currency,
+        accepted_by=_text(accepted_by, "accepted_by"),
+        accepted_at=now,
+        clause=billing.clause,
+    )
+    record(actor, "contact.per_incident_accept", agreement, now, contact=contact.pk)
+    return agreement

@@ -75,7 +75,14 @@ def attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
         find_request(actor, found.message.request.number)
     except NotFound:
         return _error(404, "no such attachment", "id")
-    # Never announce one length and send another: a damaged file is refused.
+    return download(found)
+
+
+def download(found: Attachment) -> HttpResponseBase:
+    """The file as a download that no browser renders (also the portal's attachment view).
+
+    Never announces one length and sends another: a damaged file is refused (503).
+    """
     name = found.file.name or ""
     try:
         problem = check(name, name.rsplit("/", 1)[-1], found.size)

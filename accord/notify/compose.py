@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from django.conf import settings
 from django.template.loader import render_to_string
 
 from accord.intake.identity import mail_config, own_mail
@@ -148,6 +149,7 @@ def _context(
         "body": message.body_text if message is not None else "",
         "support_hours": support_hours(policy),
         "policy": policy,
+        "portal_url": portal_url(request),
     }
     if kind == "ack":
         guidance = policy.spec.guidance.out_of_hours
@@ -162,6 +164,17 @@ def _context(
         context["unverified"] = hasattr(contact, "unverified")
         context["sender"] = contact.email
     return context
+
+
+def portal_url(request: Request) -> str:
+    """The request's page in the customer portal, when its contact has a portal login.
+
+    (`portal_account` is the portal's one-to-one link to the contact; reading it
+    by name keeps this layer free of an import of the portal, which sits above.)
+    """
+    if not hasattr(request.contact, "portal_account"):
+        return ""
+    return f"{settings.ACCORD_PUBLIC_URL}/portal/requests/{request.display_number}/"
 
 
 def _one_line(text: str) -> str:

@@ -187,9 +187,12 @@ def change_status(
     request = find_request(actor, number, for_update=True)
     require_staff(actor)
     check_transition(request.status, to)
-    at = resolve_instant(actor, at, now, "at")
+    return _move(actor, request, to, resolve_instant(actor, at, now, "at"), now)
+
+
+def _move(actor: Actor, request: Request, to: str, at: datetime, now: datetime) -> Request:
+    """Log a checked status move and finish the change."""
     log.check_order(request, at)
-    reopened = is_reopen(request.status, to)
     log.append(
         request,
         "status",
@@ -198,7 +201,7 @@ def change_status(
         now=now,
         to=to,
         previous=request.status,
-        reopened=reopened,
+        reopened=is_reopen(request.status, to),
     )
     previous, request.status = request.status, to
     return finish_change(request, actor, now, "request.status", previous=previous, to=to)
@@ -255,3 +258,31 @@ def assign(
     request.assignee, request.team = user, group
     log.append(request, "assigned", at=now, actor=actor, now=now, to=assignee or "", team=team)
     return finish_change(request, actor, now, "request.assign", assignee=assignee, team=team)
+
+
+# What a customer may do to the status themselves (the portal's "This is solved"
+# and "Reopen"), like a Zendesk requester: solve an unsolved request, or reopen
+# one that was resolved or given a workaround. Closed stays final.
+CUSTOMER_MOVES: dict[str, frozenset[str]] = {
+    Status.RESOLVED: frozenset(
+        {Status.OPEN, Status.WAITING_ON_CUSTOMER, Status.WORKAROUND_PROVIDED}
+    ),
+    Status.OPEN: frozenset({Status.RESOLVED, Status.WORKAROUND_PROVIDED}),
+}
+
+
+@transaction.atomic
+def customer_status(
+    actor: Actor, number: str | int, *, to: str, now: datetime | None = None
+) -> Request:
+    """The customer marks the request solved (`resolved`) or reopens it (`open`)."""
+    now = now or timezone.now()
+    request = find_request(actor, number, for_update=True)
+    if not actor.is_customer:
+        raise Forbidden("token", "this is the customer's own action; staff change the status")
+    require_not_closed(request)
+    if to not in CUSTOMER_MOVES:
+        raise Invalid("to", f"a customer may set {' or '.join(CUSTOMER_MOVES)}, not {to!r}")
+    if request.status not in CUSTOMER_MOVES[to]:
+        raise Conflict("to", f"cannot go from {request.status} to {to}")
+    return _move(actor, request, to, now, now)

@@ -38,6 +38,7 @@ from accord.sla import Policy, load_policy
 from accord.sla.batch import Case, evaluate_many
 from accord.sla.clock import Evaluation, Event
 from accord.sla.errors import SlaInputError
+from accord.tickets import bulk
 from accord.tickets.history_format import MESSAGE_TYPES, HistoryEvent, HistoryRecord
 from accord.tickets.intake import as_html
 from accord.tickets.models import Event as LogEvent
@@ -92,16 +93,18 @@ class Importer:
         requests = self._requests(fresh, orgs, contacts, versions, evaluations)
         self._logs(fresh, requests, contacts)
         self._targets(requests, evaluations)
-        AuditEntry.objects.bulk_create(
-            AuditEntry(
-                at=self.now,
-                actor=self.actor.label,
-                action="request.import",
-                object_type=Request._meta.label_lower,
-                object_id=str(req.pk),
-                data={"number": req.number, "source": self.source, "source_id": req.source_id},
-            )
-            for req in requests
+        bulk.insert(
+            [
+                AuditEntry(
+                    at=self.now,
+                    actor=self.actor.label,
+                    action="request.import",
+                    object_type=Request._meta.label_lower,
+                    object_id=str(req.pk),
+                    data={"number": req.number, "source": self.source, "source_id": req.source_id},
+                )
+                for req in requests
+            ]
         )
         result.imported = len(fresh)
         return result
@@ -225,7 +228,7 @@ class Importer:
                     source_id=r.id,
                 )
             )
-        return Request.objects.bulk_create(requests)
+        return list(bulk.insert(requests, need_ids=True))
 
     def _logs(
         self,
@@ -240,7 +243,7 @@ class Importer:
             for ev in r.events:
                 if ev.type in MESSAGE_TYPES:
                     messages.append(_message(req, contact, ev))
-        Message.objects.bulk_create(messages)
+        bulk.insert(messages, need_ids=True)
         it = iter(messages)
         events: list[LogEvent] = []
         actor = f"import:{self.source}"
@@ -254,7 +257,7 @@ class Importer:
                 if ev.type in MESSAGE_TYPES:
                     row.message = next(it)
                 events.append(row)
-        LogEvent.objects.bulk_create(events)
+        bulk.insert(events)
 
     def _event(
         self, req: Request, seq: int, at: datetime, kind: str, actor: str, to: str, reason: str = ""
@@ -274,11 +277,13 @@ class Importer:
         )
 
     def _targets(self, requests: Sequence[Request], evaluations: Sequence[Evaluation]) -> None:
-        SlaTarget.objects.bulk_create(
-            SlaTarget(request=req, kind=kind, imported=True, **row_values(state, self.now))
-            for req, ev in zip(requests, evaluations, strict=True)
-            for kind, state in ev.targets.items()
-            if state is not None
+        bulk.insert(
+            [
+                SlaTarget(request=req, kind=kind, imported=True, **row_values(state, self.now))
+                for req, ev in zip(requests, evaluations, strict=True)
+                for kind, state in ev.targets.items()
+                if state is not None
+            ]
         )
 
 

@@ -104,6 +104,7 @@ def decision_for(request: Request) -> Decision:
         request.description,
         continues=request.continues_id is not None,
         request_id=request.pk,
+        request_type=request.request_type,
     )
 
 
@@ -142,6 +143,7 @@ def open_request(
     description: str,
     received: datetime | None = None,
     continues: str | None = None,
+    request_type: str = "",
     now: datetime | None = None,
 ) -> Request:
     """Open a request; raises a DeskError naming the bad field, storing nothing."""
@@ -154,6 +156,7 @@ def open_request(
         description=description,
         received=received,
         continues=continues,
+        request_type=request_type,
         now=now,
     )
     return request
@@ -170,6 +173,7 @@ def open_request_acknowledged(
     description: str,
     received: datetime | None = None,
     continues: str | None = None,
+    request_type: str = "",
     now: datetime | None = None,
     acknowledgement_queued: bool = False,
 ) -> tuple[Request, Message]:
@@ -177,7 +181,9 @@ def open_request_acknowledged(
 
     `acknowledgement_queued`: the caller queues the acknowledgement's outbox row
     itself in this transaction (the mail pipeline), so the on-commit signal says
-    so and the outbox receiver need not look for it.
+    so and the outbox receiver need not look for it. `request_type`: an excluded
+    type the customer chose (capella 2.4); it is kept on the request, so a later
+    re-decision keeps it, and an agent can override it like any scope decision.
     """
     now = now or timezone.now()
     require_party(actor)
@@ -207,7 +213,16 @@ def open_request_acknowledged(
     if policy is not load_policy(org.policy):
         check_level(policy, level)
         notice = policy.notice_for(channel, received)
-    decision = decide(policy, org, who, notice, subject, description, continues=earlier is not None)
+    decision = decide(
+        policy,
+        org,
+        who,
+        notice,
+        subject,
+        description,
+        continues=earlier is not None,
+        request_type=request_type,
+    )
     request = Request(
         number=next_number(),
         organization=org,
@@ -222,6 +237,7 @@ def open_request_acknowledged(
         subject=subject,
         description=description,
         continues=earlier,
+        request_type=request_type,
         created=now,
         updated=now,
     )
@@ -244,6 +260,7 @@ def open_request_acknowledged(
             to=decision.decision,
             reason=decision.reason,
             clause=decision.clause,
+            request_type=request_type or None,
             seq=2,
         ),
     ]

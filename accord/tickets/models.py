@@ -100,6 +100,11 @@ class Request(models.Model):
     scope_clause = models.CharField(max_length=200)
     scope_guidance = models.TextField(blank=True)
     scope_overridden = models.BooleanField(default=False)
+    request_type = models.CharField(
+        max_length=50,
+        blank=True,
+        help_text="an excluded type the customer chose (capella 2.4), e.g. password_reset",
+    )
     flags = models.JSONField(default=list, help_text="[{code, message, clause}] for the agent")
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL

@@ -2,8 +2,9 @@
 
 `evaluations` reads a chunk of requests' logs in one query and evaluates them
 with `accord.sla.batch.evaluate_many`, one call per policy version; it is what
-`accord policy whatif` replays a year of requests with. A request whose targets
-do not apply (out of scope, merged) has no evaluation.
+`accord policy whatif` replays a year of requests with, and what `recompute`
+refreshes stored targets with after a calendar correction. A request whose
+targets do not apply (out of scope, merged) has no evaluation.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import transaction
 from django.db.models import QuerySet
 
 from accord.sla import Policy
@@ -21,7 +23,7 @@ from accord.sla.clock import Evaluation, Event
 from accord.tickets.log import ENGINE_EVENT_TYPES, VOID
 from accord.tickets.models import Event as LogEvent
 from accord.tickets.models import Request
-from accord.tickets.targets import policy_of, targets_apply
+from accord.tickets.targets import policy_of, store_targets, targets_apply
 
 CHUNK = 5000
 
@@ -90,3 +92,31 @@ def evaluations(
         for i, ev in zip(indexes, batch.evaluations, strict=True):
             out[i] = ev
     return Replayed(list(requests), out, vector)
+
+
+def recompute(qs: QuerySet[Request], now: datetime, size: int = CHUNK) -> int:
+    """Refresh the stored targets of the requests of `qs` as of `now`; returns how many.
+
+    Each chunk is locked and evaluated on the batch path, then written by
+    `store_targets` with its evaluation in hand: the one rule for writing target
+    rows, so the engine runs once per request and the log is read once per chunk.
+    """
+    count = 0
+    for ids in _id_chunks(qs, size):
+        with transaction.atomic():
+            chunk = list(Request.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+            replayed = evaluations(chunk, now)
+            for request, ev in zip(chunk, replayed.evaluations, strict=True):
+                store_targets(request, now, ev)
+            count += len(chunk)
+    return count
+
+
+def _id_chunks(qs: QuerySet[Request], size: int) -> Iterator[list[int]]:
+    last = 0
+    while True:
+        ids = list(qs.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:size])
+        if not ids:
+            return
+        yield ids
+        last = ids[-1]

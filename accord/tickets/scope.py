@@ -26,6 +26,7 @@ from accord.contracts.models import (
     PerIncidentAgreement,
     Release,
 )
+from accord.errors import Invalid
 from accord.sla import Policy
 from accord.sla.durations import parse_duration
 from accord.tickets.models import Scope
@@ -53,6 +54,19 @@ def matching_exclusion(policy: Policy, text: str) -> Any:
             if re.search(rf"\b{re.escape(keyword.lower())}\b", lowered):
                 return exclusion
     return None
+
+
+def chosen_exclusion(policy: Policy, request_type: str) -> Any:
+    """The policy's excluded type with this id, or None for "" (Invalid if unknown)."""
+    if not request_type:
+        return None
+    for exclusion in policy.spec.exclusions:
+        if exclusion.id == request_type:
+            return exclusion
+    known = ", ".join(e.id for e in policy.spec.exclusions) or "none"
+    raise Invalid(
+        "request_type", f"unknown request type {request_type!r} (excluded types: {known})"
+    )
 
 
 def _entitlement(
@@ -217,13 +231,20 @@ def decide(
     *,
     continues: bool = False,
     request_id: int | None = None,
+    request_type: str = "",
 ) -> Decision:
-    """The scope decision for a request with this notice instant and text."""
+    """The scope decision for a request with this notice instant and text.
+
+    `request_type`: an excluded type the customer chose (the portal's form); it
+    decides the exclusion whatever the text says. Empty: the text's keywords do.
+    """
     local_day = notice.astimezone(policy.zone).date()
     flags = _missing_information(policy, org, contact, description, continues)
     release_block, release_flags = _on_premises(policy, org, contact, local_day)
     flags += release_flags
-    exclusion = matching_exclusion(policy, f"{subject}\n{description}")
+    exclusion = chosen_exclusion(policy, request_type) or matching_exclusion(
+        policy, f"{subject}\n{description}"
+    )
     if exclusion is not None:
         return Decision(
             Scope.EXCLUDED,

@@ -133,3 +133,34 @@ def test_bulk_lookup_of_versions_agrees_with_the_one_by_one(desk: Desk, policy_d
         policy, version = at(notice)
         want_policy, want_version = version_for_notice("capella", notice, RECEIVED)
         assert (version, policy.version) == (want_version, want_policy.version), days
+
+
+def test_a_correction_recomputes_every_open_request_as_the_scalar_engine_would(
+    desk: Desk, policy_dir: Path, tmp_path: Path
+):
+    from datetime import timedelta
+
+    from accord.cli import main
+    from accord.sla import load_policy
+    from accord.tickets.history_sample import sample_records, write_jsonl
+    from accord.tickets.replay import recompute
+    from accord.tickets.targets import row_values
+
+    path = tmp_path / "h.jsonl"
+    levels = load_policy("capella").level_ids
+    with path.open("w") as stream:
+        write_jsonl(sample_records(60, [("Kiwi Ltd", levels, "a@kiwi.example")], RECEIVED), stream)
+    assert main(["import", str(path), "--no-progress"]) == 0
+    _edit(policy_dir / "capella.toml", "dates = []", "dates = [2026-11-24, 2026-10-20]")
+    now = RECEIVED + timedelta(days=2)
+    open_ones = Request.objects.filter(policy="capella").exclude(status="closed")
+    assert recompute(open_ones, now, size=7) == open_ones.count() > 7
+    for request in open_ones:
+        ev = evaluate_request(request, now)
+        stored = {t.kind: t for t in request.targets.all()}
+        for kind, state in ev.targets.items():
+            if state is None:
+                assert kind not in stored
+                continue
+            want = row_values(state, now)
+            assert {k: getattr(stored[kind], k) for k in want} == want, request.number
