@@ -43,6 +43,7 @@ class Config:
     public_url: str
     umask: int = 0o077
     storages: dict[str, Any] | None = None
+    vendor_name: str = "Support"
 
 
 def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -193,4 +194,13 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         umask=umask,
         storages=_storages(env),
         public_url=_public_url(env),
+        vendor_name=_vendor(env),
     )
+
+
+def _vendor(env: Mapping[str, str]) -> str:
+    """ACCORD_VENDOR_NAME: who sends the invoices (their header and PDF)."""
+    name = " ".join(env.get("ACCORD_VENDOR_NAME", "").split())
+    if len(name) > 200:
+        raise ConfigError("ACCORD_VENDOR_NAME", "at most 200 characters")
+    return name or "Support"

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accord.accounts import services as accounts
 from accord.accounts.actor import Actor, staff
+from accord.contracts import releases as lifecycle
 from accord.contracts import services as contracts
 from accord.contracts.models import Contact, Organization
 from accord.tickets import actions, intake, restructure
@@ -137,11 +138,11 @@ def _load(now: datetime) -> None:
 
     # capella, on premises: releases, designated contacts, a late update, an old release.
     releases = [
-        contracts.add_release(
+        lifecycle.add_release(
             b.actor,
             product="Capella System",
             version=f"5.{i}",
-            released_on=today - timedelta(days=60 * (6 - i)),
+            released_on=today - timedelta(days=60 * (6 - i) + 50),
             now=now,
         )
         for i in range(7)
@@ -151,8 +152,8 @@ def _load(now: datetime) -> None:
     wiremu = b.contact(tui, "Wiremu", "user", "+64 9 555 0131")
     b.entitle(tui, "subscription", year_ago, None)
     contracts.set_designated_contact(b.actor, organization=tui.pk, contact=tama.pk, now=now)
-    inst = contracts.set_installation(b.actor, organization=tui.pk, release=releases[5].pk, now=now)
-    contracts.record_delivery(
+    inst = lifecycle.set_installation(b.actor, organization=tui.pk, release=releases[5].pk, now=now)
+    lifecycle.record_delivery(
         b.actor,
         installation=inst.pk,
         release=releases[6].pk,
@@ -163,7 +164,7 @@ def _load(now: datetime) -> None:
     wai = b.contact(weta, "Wai", "administrator", "+64 3 555 0140")
     b.entitle(weta, "support_agreement", year_ago, in_a_year)
     contracts.set_designated_contact(b.actor, organization=weta.pk, contact=wai.pk, now=now)
-    contracts.set_installation(b.actor, organization=weta.pk, release=releases[1].pk, now=now)
+    lifecycle.set_installation(b.actor, organization=weta.pk, release=releases[1].pk, now=now)
 
     # capsure: administrators with an agreement, end users per incident, a lapsed customer.
     harbor = b.org("Harbor Point HOA", "capsure")

@@ -16,6 +16,8 @@ _cfg = config.load()
 DATA_DIR = _cfg.data_dir
 SECRET_KEY = _cfg.secret_key
 DEBUG = _cfg.debug
+# The vendor named on invoices (ACCORD_VENDOR_NAME).
+ACCORD_VENDOR_NAME = _cfg.vendor_name
 ALLOWED_HOSTS = _cfg.allowed_hosts
 # Where customers reach the desk: links to the portal in outbound mail (ACCORD_PUBLIC_URL).
 ACCORD_PUBLIC_URL = _cfg.public_url
@@ -45,6 +47,7 @@ INSTALLED_APPS = [
     "accord.intake",
     "accord.notify",
     "accord.worker",
+    "accord.invoices",
     "accord.portal",
     "axes",
 ]

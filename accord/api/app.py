@@ -18,7 +18,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
-from accord.api import billing, contracts, requests
+from accord.api import billing, contracts, releases, requests
 from accord.api.auth import BearerToken
 from accord.errors import DeskError
 from accord.sla import PolicyError, SlaInputError
@@ -76,6 +76,7 @@ api = NinjaAPI(
 api.add_router("", contracts.router)
 api.add_router("", requests.router)
 api.add_router("", billing.router)
+api.add_router("", releases.router)
 
 # Parameter containers ninja puts in front of the field's own path.
 _CONTAINERS = {"body", "query", "path", "header", "payload", "filters"}

@@ -17,24 +17,18 @@ from accord.api.schemas import (
     ContactIn,
     ContactOut,
     ContactPage,
-    DeliveryIn,
-    DeliveryOut,
     DesignatedContactIn,
     EntitlementIn,
     EntitlementOut,
     ErrorOut,
-    InstallationIn,
-    InstallationOut,
     OrganizationIn,
     OrganizationOut,
     OrganizationPage,
-    ReleaseIn,
-    ReleaseOut,
     TokenIn,
     TokenOut,
 )
 from accord.contracts import services
-from accord.contracts.models import Contact, Entitlement, Installation, Organization, Release
+from accord.contracts.models import Contact, Entitlement, Organization
 from accord.errors import NotFound
 from accord.keyset import page
 
@@ -72,16 +66,6 @@ def _entitlement(e: Entitlement) -> dict[str, object]:
         "ends": e.ends,
         "paid": e.paid,
         "note": e.note,
-    }
-
-
-def _installation(i: Installation) -> dict[str, object]:
-    return {
-        "id": i.pk,
-        "organization": i.organization_id,
-        "product": i.product.name,
-        "release": i.release_id,
-        "version": i.release.version,
     }
 
 
@@ -177,60 +161,3 @@ def list_entitlements(request: HttpRequest, organization: int | None = None):
     elif actor.organization is not None:
         qs = qs.filter(organization=actor.organization)
     return [_entitlement(e) for e in qs]
-
-
-@router.post("/releases", response={201: ReleaseOut, **ERRORS})
-def create_release(request: HttpRequest, payload: ReleaseIn):
-    rel = services.add_release(actor_of(request), **payload.dict())
-    return HttpStatus(
-        201,
-        {
-            "id": rel.pk,
-            "product": rel.product.name,
-            "version": rel.version,
-            "released_on": rel.released_on,
-        },
-    )
-
-
-@router.get("/releases", response={200: list[ReleaseOut], **ERRORS})
-def list_releases(request: HttpRequest):
-    return [
-        {"id": r.pk, "product": r.product.name, "version": r.version, "released_on": r.released_on}
-        for r in Release.objects.select_related("product")
-    ]
-
-
-@router.post("/installations", response={201: InstallationOut, **ERRORS})
-def set_installation(request: HttpRequest, payload: InstallationIn):
-    return HttpStatus(
-        201, _installation(services.set_installation(actor_of(request), **payload.dict()))
-    )
-
-
-@router.get("/installations", response={200: list[InstallationOut], **ERRORS})
-def list_installations(request: HttpRequest, organization: int | None = None):
-    actor = actor_of(request)
-    qs = Installation.objects.select_related("product", "release").order_by("pk")
-    if organization is not None:
-        qs = qs.filter(organization=services.get_organization(actor, organization))
-    elif actor.organization is not None:
-        qs = qs.filter(organization=actor.organization)
-    return [_installation(i) for i in qs]
-
-
-@router.post("/deliveries", response={201: DeliveryOut, **ERRORS})
-def record_delivery(request: HttpRequest, payload: DeliveryIn):
-    """capella 4.4: an update delivered; with `installed_on` the installation moves to it."""
-    d = services.record_delivery(actor_of(request), **payload.dict())
-    return HttpStatus(
-        201,
-        {
-            "id": d.pk,
-            "installation": d.installation_id,
-            "release": d.release_id,
-            "version": d.release.version,
-            "received_on": d.received_on,
-            "installed_on": d.installed_on,
-        },
-    )

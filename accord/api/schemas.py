@@ -102,48 +102,6 @@ class EntitlementOut(Schema):
     note: str
 
 
-class ReleaseIn(Schema):
-    product: str
-    version: str
-    released_on: date
-
-
-class ReleaseOut(Schema):
-    id: int
-    product: str
-    version: str
-    released_on: date
-
-
-class InstallationIn(Schema):
-    organization: int
-    release: int
-
-
-class InstallationOut(Schema):
-    id: int
-    organization: int
-    product: str
-    release: int
-    version: str
-
-
-class DeliveryIn(Schema):
-    installation: int
-    release: int
-    received_on: date
-    installed_on: date | None = None
-
-
-class DeliveryOut(Schema):
-    id: int
-    installation: int
-    release: int
-    version: str
-    received_on: date
-    installed_on: date | None
-
-
 class RequestIn(Schema):
     contact: int
     channel: str
@@ -192,6 +150,7 @@ class ScopeIn(Schema):
 class AcceptChargeIn(Schema):
     accepted_by: str
     at: Instant | None = None
+    channel: str | None = None
 
 
 class PartIn(Schema):

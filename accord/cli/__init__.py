@@ -27,6 +27,7 @@ GROUP_MODULES: dict[str, str] = {
     "demo": "accord.cli.desk",
     "mail": "accord.cli.mail",
     "files": "accord.cli.files",
+    "release": "accord.cli.release",
     "import": "accord.cli.history",
 }
 

@@ -111,6 +111,9 @@ class PerIncidentAgreement(models.Model):
     currency = models.CharField(max_length=3)
     accepted_by = models.CharField(max_length=200, help_text="who accepted the charge")
     accepted_at = models.DateTimeField()
+    channel = models.CharField(
+        max_length=20, blank=True, help_text="how it was accepted: phone, email, portal, ..."
+    )
     clause = models.CharField(max_length=200)
 
     def __str__(self) -> str:
@@ -124,16 +127,39 @@ class Product(models.Model):
         return self.name
 
 
+class ReleaseStatus(models.TextChoices):
+    ANNOUNCED = "announced", "Announced"
+    GENERALLY_AVAILABLE = "ga", "Generally available"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
 class Release(models.Model):
+    """A version of a product; `released_on` is its general-availability date.
+
+    Only generally available releases count as supported (capella 4.5); an
+    announced release becomes generally available on its date (the worker's
+    sweep), a withdrawn one never counts again. See accord/contracts/releases.py.
+    """
+
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="releases")
     version = models.CharField(max_length=40)
-    released_on = models.DateField()
+    released_on = models.DateField(help_text="general-availability date")
+    status = models.CharField(
+        max_length=10, choices=ReleaseStatus.choices, default=ReleaseStatus.GENERALLY_AVAILABLE
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["product", "version"], name="release_unique_version")
         ]
         ordering = ["-released_on", "-id"]
+        indexes = [
+            models.Index(
+                fields=["released_on"],
+                name="release_announced_due",
+                condition=models.Q(status="announced"),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.product} {self.version}"
@@ -168,9 +194,49 @@ class UpdateDelivery(models.Model):
     release = models.ForeignKey(Release, on_delete=models.PROTECT)
     received_on = models.DateField()
     installed_on = models.DateField(null=True, blank=True)
+    remind_on = models.DateField(null=True, blank=True, help_text="when the reminder is due")
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    late_on = models.DateField(null=True, blank=True, help_text="first day it counts as late")
+    late_since = models.DateField(null=True, blank=True, help_text="flagged late by the sweep")
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["remind_on"],
+                name="delivery_reminder_due",
+                condition=models.Q(installed_on__isnull=True, reminded_at__isnull=True),
+            ),
+            models.Index(
+                fields=["late_on"],
+                name="delivery_late_due",
+                condition=models.Q(installed_on__isnull=True, late_since__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.release} received {self.received_on}"
+
+    @property
+    def is_late(self) -> bool:
+        return self.installed_on is None and self.late_since is not None
+
+
+class InstallationChange(models.Model):
+    """One line of an installation's history: which release it ran from when."""
+
+    installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="history")
+    release = models.ForeignKey(Release, on_delete=models.PROTECT)
+    since = models.DateField()
+    delivery = models.ForeignKey(
+        UpdateDelivery, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded = models.DateTimeField()
+
+    class Meta:
+        ordering = ["since", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.installation}: {self.release.version} since {self.since}"
 
 
 class PolicyVersion(models.Model):

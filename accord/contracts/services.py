@@ -23,12 +23,8 @@ from accord.contracts.models import (
     Entitlement,
     EntitlementKind,
     Hosting,
-    Installation,
     Organization,
     PerIncidentAgreement,
-    Product,
-    Release,
-    UpdateDelivery,
 )
 from accord.errors import Forbidden, Invalid, NotFound
 from accord.sla import Policy, PolicyError, load_policy
@@ -187,74 +183,6 @@ def create_entitlement(
     return ent
 
 
-@transaction.atomic
-def add_release(
-    actor: Actor, *, product: str, version: str, released_on: date, now: datetime | None = None
-) -> Release:
-    _staff_only(actor)
-    now = now or timezone.now()
-    prod, _ = Product.objects.get_or_create(name=_text(product, "product", max_length=100))
-    version = _text(version, "version", max_length=40)
-    if Release.objects.filter(product=prod, version=version).exists():
-        raise Invalid("version", f"{prod} {version} already exists")
-    rel = Release.objects.create(product=prod, version=version, released_on=released_on)
-    record(actor, "release.create", rel, now, product=prod.name, version=version)
-    return rel
-
-
-@transaction.atomic
-def set_installation(
-    actor: Actor, *, organization: int, release: int, now: datetime | None = None
-) -> Installation:
-    """Record which release an on-premises organisation runs (one per product)."""
-    _staff_only(actor)
-    now = now or timezone.now()
-    org = _referenced_organization(actor, organization)
-    if org.hosting != Hosting.ON_PREMISES:
-        raise Invalid("organization", "only on-premises organisations have installations")
-    rel = Release.objects.select_related("product").filter(pk=release).first()
-    if rel is None:
-        raise Invalid("release", f"no release {release}")
-    inst, _ = Installation.objects.update_or_create(
-        organization=org, product=rel.product, defaults={"release": rel}
-    )
-    record(actor, "installation.set", inst, now, release=rel.pk, version=rel.version)
-    _recheck(actor, org, now)
-    return inst
-
-
-@transaction.atomic
-def record_delivery(
-    actor: Actor,
-    *,
-    installation: int,
-    release: int,
-    received_on: date,
-    installed_on: date | None = None,
-    now: datetime | None = None,
-) -> UpdateDelivery:
-    """capella 4.4: an update the customer received; installing it moves the installation."""
-    _staff_only(actor)
-    now = now or timezone.now()
-    inst = Installation.objects.filter(pk=installation).first()
-    if inst is None:
-        raise Invalid("installation", f"no installation {installation}")
-    rel = Release.objects.filter(pk=release, product=inst.product_id).first()
-    if rel is None:
-        raise Invalid("release", f"no release {release} of {inst.product}")
-    if installed_on is not None and installed_on < received_on:
-        raise Invalid("installed_on", "must not be before received_on")
-    delivery = UpdateDelivery.objects.create(
-        installation=inst, release=rel, received_on=received_on, installed_on=installed_on
-    )
-    record(actor, "delivery.create", delivery, now, release=rel.version)
-    if installed_on is not None:
-        inst.release = rel
-        inst.save(update_fields=["release"])
-        _recheck(actor, inst.organization, now)
-    return delivery
-
-
 def per_incident_billing(policy: Policy, role: str) -> BillingSpec | None:
     """The billing rule for a role supported per incident (capsure end users), else None."""
     rule = next((r for r in policy.spec.entitlement.rules if role in r.roles), None)
@@ -288,6 +216,7 @@ def accept_per_incident_charge(
         currency=billing.currency,
         accepted_by=_text(accepted_by, "accepted_by"),
         accepted_at=now,
+        channel="portal" if actor.is_customer else "phone",
         clause=billing.clause,
     )
     record(actor, "contact.per_incident_accept", agreement, now, contact=contact.pk)

@@ -458,6 +458,8 @@ def _attach_bounce(row: RawMessage, parsed: ParsedMessage, now: datetime) -> boo
         Outbox.objects.filter(pk=failed.pk).update(
             state=Outbox.State.BOUNCED, reason=f"{who}: {summary}"[:2000]
         )
+    if failed.request is None:  # a notice about no request (an update reminder): marked only
+        return True
     request = find_request(MAIL_ACTOR, failed.request.number, for_update=True)
     text = f"Our mail to {who} ({failed.get_kind_display().lower()}) bounced: {summary}"
     message = Message.objects.create(

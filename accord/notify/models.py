@@ -27,7 +27,10 @@ class Outbox(models.Model):
         REPLY = "reply", "Agent reply"
         NOTICE = "notice", "Notice"
 
-    request = models.ForeignKey("tickets.Request", on_delete=models.CASCADE, related_name="outbox")
+    # Empty only for notices about no one request (an update reminder, capella 4.4).
+    request = models.ForeignKey(
+        "tickets.Request", null=True, blank=True, on_delete=models.CASCADE, related_name="outbox"
+    )
     ticket_message = models.OneToOneField(
         "tickets.Message",
         null=True,

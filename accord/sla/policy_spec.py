@@ -426,12 +426,13 @@ class OnPremisesSpec(Strict):
     supported_releases_clause: str
     update_install_within: str
     update_install_clause: str
+    update_reminder_after: str = "20d"
     designated_contact: bool
     designated_contact_clause: str
     access_clause: str = ""
     expenses: list[ExpenseSpec] = []
 
-    @field_validator("update_install_within")
+    @field_validator("update_install_within", "update_reminder_after")
     @classmethod
     def _within(cls, value: str) -> str:
         return _check_duration(value)

@@ -8,16 +8,24 @@ the out-of-hours guidance, or the reason and guidance when out of scope.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from accord.sla import Evaluation, Policy
 from accord.tickets.models import Request, Scope
+from accord.tickets.scope_messages import decision_message, missing_information_message
 
 
 def _local(t: datetime, policy: Policy) -> str:
     return t.astimezone(policy.zone).strftime("%a %d %b %Y %H:%M %Z")
 
 
-def acknowledgement_text(request: Request, policy: Policy, ev: Evaluation | None) -> str:
+def acknowledgement_text(
+    request: Request,
+    policy: Policy,
+    ev: Evaluation | None,
+    details: dict[str, Any] | None = None,
+) -> str:
+    """`details`: the scope decision's facts for the customer's message (scope.Decision)."""
     level = policy.level(request.level)
     lines = [
         f"We have received your request and logged it as {request.display_number}: "
@@ -25,10 +33,17 @@ def acknowledgement_text(request: Request, policy: Policy, ev: Evaluation | None
         f"Please quote {request.display_number} whenever you contact us about it.",
         "",
     ]
+    missing = missing_information_message(request, policy)
     if request.scope != Scope.IN_SCOPE:
-        lines.append(f"{request.scope_reason} ({request.scope_clause}).")
+        worded = decision_message(request, policy, details or {})
+        if worded:
+            lines.append(worded)
+        else:
+            lines.append(f"{request.scope_reason} ({request.scope_clause}).")
         if request.scope_guidance:
             lines.append(request.scope_guidance)
+        if missing:
+            lines += ["", missing]
         return "\n".join(lines)
     lines.append(f"{level.label}: {level.definition}")
     if ev is not None:
@@ -41,4 +56,6 @@ def acknowledgement_text(request: Request, policy: Policy, ev: Evaluation | None
         lines += ["", policy.spec.guidance.out_of_hours]
     if level.resolution_method:
         lines.append(f"How it is resolved: {level.resolution_method}")
+    if missing:
+        lines += ["", missing]
     return "\n".join(lines)

@@ -24,6 +24,7 @@ from accord.tickets import log
 from accord.tickets.intake import as_html, check_level, text
 from accord.tickets.models import Channel, Message, Request, Status
 from accord.tickets.queries import find_request
+from accord.tickets.replies import read_customer_reply
 from accord.tickets.signals import message_added, request_changed, send_on_commit
 from accord.tickets.targets import policy_of, store_targets
 from accord.tickets.workflow import check_transition, is_reopen
@@ -102,6 +103,8 @@ def post_message(
     )
     kind = "customer_reply" if customer else ("agent_reply" if public else "internal_note")
     log.append(request, kind, at=at, actor=actor, now=now, message=message)
+    if customer:
+        read_customer_reply(actor, request, body, policy_of(request), at, now)
     if customer and request.status == Status.WAITING_ON_CUSTOMER:
         log.append(request, "status", at=at, actor=actor, now=now, to=Status.OPEN, reason=kind)
         request.status = Status.OPEN

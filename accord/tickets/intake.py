@@ -268,7 +268,7 @@ def open_request_acknowledged(
     ev: Evaluation | None = (
         evaluate_request(request, now, as_engine_events(written)) if applies else None
     )
-    body = acknowledgement_text(request, policy, ev)
+    body = acknowledgement_text(request, policy, ev, decision.details)
     ack = Message.objects.create(
         request=request,
         direction=Message.Direction.OUTBOUND,

@@ -276,7 +276,12 @@ class TimeEntry(models.Model):
     hourly_rate = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     currency = models.CharField(max_length=3, blank=True)
     clause = models.CharField(max_length=200, blank=True, help_text="why it is billable")
-    at = models.DateTimeField()
+    at = models.DateTimeField(help_text="when the work was done (its start when given)")
+    ended = models.DateTimeField(null=True, blank=True, help_text="end, when logged start/end")
+    billable_overridden = models.BooleanField(default=False)
+    override_reason = models.CharField(max_length=500, blank=True)
+    override_by = models.CharField(max_length=200, blank=True)
+    recorded = models.DateTimeField(null=True, blank=True)
 
 
 class Expense(models.Model):
@@ -300,3 +305,18 @@ class Expense(models.Model):
     evidence = models.CharField(max_length=500, blank=True, help_text="receipt reference")
     clause = models.CharField(max_length=200)
     recorded = models.DateTimeField()
+
+
+class ExpenseEvidence(models.Model):
+    """capella 4.6: written evidence of an expense (a receipt scan or PDF), attachable later."""
+
+    expense = models.ForeignKey(Expense, on_delete=models.CASCADE, related_name="evidence_files")
+    file = models.FileField(upload_to="evidence/%Y/%m/")
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded = models.DateTimeField()
+    uploaded_by = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["uploaded", "id"]

@@ -30,7 +30,7 @@ from accord.tickets.intake import (
     record_decision,
     text,
 )
-from accord.tickets.models import Message, Request, Scope, Status
+from accord.tickets.models import Channel, Message, Request, Scope, Status
 from accord.tickets.numbering import next_number
 from accord.tickets.queries import find_request
 from accord.tickets.scope import decide
@@ -109,12 +109,15 @@ def accept_per_incident(
     *,
     accepted_by: str,
     at: datetime | None = None,
+    channel: str | None = None,
     now: datetime | None = None,
 ) -> Request:
     """capsure: the end user accepts the hourly charge; the request comes into scope.
 
-    Staff record an acceptance given on the phone; the contact may accept for
-    themselves. The targets then apply from the original notice.
+    Staff record an acceptance given on the phone or by mail (confirming a
+    reply's "I accept"); the contact may accept for themselves (the portal).
+    `channel` defaults to `portal` for the contact and `phone` for staff. The
+    targets then apply from the original notice.
     """
     now = now or timezone.now()
     require_party(actor)
@@ -128,7 +131,11 @@ def accept_per_incident(
     if hasattr(request, "per_incident_agreement"):
         raise Conflict("number", "the charge for this incident was already accepted")
     at = resolve_instant(actor, at, now, "at")
+    channel = channel or (Channel.PORTAL if actor.is_customer else Channel.PHONE)
+    if channel not in Channel.values:
+        raise Invalid("channel", f"expected one of {', '.join(Channel.values)}")
     PerIncidentAgreement.objects.create(
+        channel=channel,
         contact=request.contact,
         request=request,
         hourly_rate=Decimal(billing.hourly_rate),
@@ -139,7 +146,13 @@ def accept_per_incident(
     )
     record_decision(actor, request, decision_for(request), now)
     return finish_change(
-        request, actor, now, "request.per_incident_accept", accepted_by=accepted_by
+        request,
+        actor,
+        now,
+        "request.per_incident_accept",
+        accepted_by=accepted_by,
+        channel=channel,
+        at=at.isoformat(),
     )
 
 

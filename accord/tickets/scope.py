@@ -24,8 +24,8 @@ from accord.contracts.models import (
     Installation,
     Organization,
     PerIncidentAgreement,
-    Release,
 )
+from accord.contracts.releases import supported
 from accord.errors import Invalid
 from accord.sla import Policy
 from accord.sla.durations import parse_duration
@@ -40,10 +40,13 @@ class Decision:
     guidance: str = ""
     flags: list[dict[str, str]] = field(default_factory=list)
     agreement: PerIncidentAgreement | None = None
+    # What the customer's message needs (docs/scope.md): missing kinds, dates,
+    # versions, the rate. Never shown raw; the scope templates word it.
+    details: dict[str, Any] = field(default_factory=dict)
 
 
-def _flag(code: str, message: str, clause: str) -> dict[str, str]:
-    return {"code": code, "message": message, "clause": clause}
+def _flag(code: str, message: str, clause: str, **extra: str) -> dict[str, str]:
+    return {"code": code, "message": message, "clause": clause, **extra}
 
 
 def matching_exclusion(policy: Policy, text: str) -> Any:
@@ -93,6 +96,12 @@ def _entitlement(
                 Scope.NOT_ENTITLED,
                 f"end users are supported per incident at {rate}, once they accept the charge",
                 rule.clause,
+                details={
+                    "per_incident": True,
+                    "rate": str(billing.hourly_rate) if billing else "",
+                    "currency": billing.currency if billing else "",
+                    "rate_clause": billing.clause if billing else rule.clause,
+                },
             )
         return Decision(
             Scope.IN_SCOPE,
@@ -128,11 +137,16 @@ def _entitlement(
         Scope.NOT_ENTITLED,
         f"no current {kinds} on {local_day}{extra}",
         rule.clause,
+        details={
+            "missing": [k.replace("_", " ") for k in rule.any_of],
+            "on": local_day.isoformat(),
+            "lapsed_kind": lapsed.get_kind_display().lower() if lapsed else "",
+            "lapsed_ended": lapsed.ends.isoformat() if lapsed and lapsed.ends else "",
+            "unpaid": any(
+                e.kind == "subscription" and not e.paid and e.starts <= local_day for e in held
+            ),
+        },
     )
-
-
-def _supported(installation: Installation, keep: int) -> list[Release]:
-    return list(Release.objects.filter(product=installation.product_id)[: keep + 1])
 
 
 def _on_premises(
@@ -189,14 +203,19 @@ def _on_premises(
                         rules.update_install_clause,
                     )
                 )
-        supported = _supported(inst, rules.supported_previous_releases)
-        if blocking is None and inst.release not in supported:
-            versions = ", ".join(r.version for r in supported)
+        current = supported(inst.product_id, local_day, rules.supported_previous_releases)
+        if blocking is None and inst.release not in current:
+            versions = ", ".join(r.version for r in current)
             blocking = Decision(
                 Scope.AWAITING_UPGRADE,
                 f"{inst.product} {inst.release.version} is no longer supported; please upgrade "
                 f"to a supported release ({versions}) first",
                 rules.supported_releases_clause,
+                details={
+                    "product": inst.product.name,
+                    "installed": inst.release.version,
+                    "supported": [r.version for r in current],
+                },
             )
     return blocking, flags
 
@@ -217,7 +236,9 @@ def _missing_information(
         if rf.when == "continuation":
             continue  # only known when the customer quotes it; then it is present
         if not present[rf.field]:
-            flags.append(_flag("missing_information", f"ask for: {rf.label}", rf.clause))
+            flags.append(
+                _flag("missing_information", f"ask for: {rf.label}", rf.clause, field=rf.field)
+            )
     return flags
 
 
@@ -255,7 +276,13 @@ def decide(
         )
     entitled = _entitlement(policy, org, contact, local_day, request_id)
     if entitled.decision != Scope.IN_SCOPE:
-        return Decision(entitled.decision, entitled.reason, entitled.clause, flags=flags)
+        return Decision(
+            entitled.decision,
+            entitled.reason,
+            entitled.clause,
+            flags=flags,
+            details=entitled.details,
+        )
     if release_block is not None:
         return Decision(
             release_block.decision,
@@ -263,6 +290,7 @@ def decide(
             release_block.clause,
             flags=flags,
             agreement=entitled.agreement,
+            details=release_block.details,
         )
     return Decision(
         Scope.IN_SCOPE, entitled.reason, entitled.clause, flags=flags, agreement=entitled.agreement

@@ -128,6 +128,8 @@ _FLAG_LABELS = {
     "oversize_attachment": "Attachment over the size limit",
     "automated_mail": "Automated mail",
     "mentions_request": "Mentions another request",
+    "charge_acceptance_suggested": "Customer replied \u201cI accept\u201d: confirm the charge",
+    "missing_information": "Missing information",
 }
 
 

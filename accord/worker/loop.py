@@ -35,12 +35,14 @@ class Totals:
     processed: int = 0
     breaches: int = 0
     swept: int = 0
+    lifecycle: int = 0
     errors: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         text = (
             f"outbox handled {self.sent}, fetched {self.fetched}, pending processed "
-            f"{self.processed}, targets updated {self.breaches}, queued by sweep {self.swept}"
+            f"{self.processed}, targets updated {self.breaches}, queued by sweep {self.swept}, "
+            f"release lifecycle {self.lifecycle}"
         )
         return text + (f", {len(self.errors)} errors" if self.errors else "")
 
@@ -70,6 +72,7 @@ def one_pass(totals: Totals, transport: Transport | None, *, first: bool, until_
         work += _step(totals, "fetched", lambda: tasks.fetch_imap(force=until_idle))
     work += _step(totals, "processed", lambda: tasks.process_pending_mail(grace=grace))
     work += _step(totals, "breaches", tasks.mark_breaches)
+    work += _step(totals, "lifecycle", tasks.release_lifecycle)
     work += _step(totals, "sent", lambda: tasks.send_outbox(transport))
     return work
 

@@ -10,6 +10,9 @@
   recomputed (the engine then reports them breached), under the request lock.
 - `sweep_outbox`: fresh public outbound email messages without an outbox row
   (a receiver that failed after commit), queued now.
+- `release_lifecycle`: announced releases whose date came become generally
+  available, deliveries past day 30 are flagged late, and day-20 reminders
+  are queued (accord/contracts/releases.py, accord/notify/reminders.py).
 """
 
 from __future__ import annotations
@@ -21,11 +24,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accord.contracts import releases
 from accord.intake.mail.imap import FetchResult, ImapAccount, fetch
 from accord.intake.models import ImapSource, RawMessage
 from accord.intake.pipeline import process, store_callback
 from accord.notify.models import Outbox
 from accord.notify.queue import FRESH, enqueue_message
+from accord.notify.reminders import queue_delivery_reminders
 from accord.notify.send import deliver
 from accord.notify.transport import Transport
 from accord.tickets.models import Channel, Message, Request, SlaTarget, TargetState
@@ -160,3 +165,9 @@ def sweep_outbox(now: datetime | None = None) -> int:
         if enqueue_message(pk, now) is not None:
             made += 1
     return made
+
+
+def release_lifecycle(now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    done = releases.sweep(now)
+    return done["promoted"] + done["late"] + queue_delivery_reminders(now)

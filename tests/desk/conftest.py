@@ -54,6 +54,11 @@ class Api:
             f"/api/v1{path}", body, content_type="application/json", headers=self.headers
         )
 
+    def patch(self, path: str, body: Any) -> Any:
+        return self.client.patch(
+            f"/api/v1{path}", body, content_type="application/json", headers=self.headers
+        )
+
     def put(self, path: str, body: Any) -> Any:
         return self.client.put(
             f"/api/v1{path}", body, content_type="application/json", headers=self.headers

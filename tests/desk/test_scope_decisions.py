@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from accord.contracts import releases as lifecycle
 from accord.contracts import services as contracts
 from accord.contracts.models import PerIncidentAgreement
 from accord.tickets import intake, restructure
@@ -151,7 +152,7 @@ def _on_premises(desk, clock, running: int):
         desk.lead, organization=org.pk, contact=designated.pk, now=clock.at
     )
     releases = [
-        contracts.add_release(
+        lifecycle.add_release(
             desk.lead,
             product="Capella System",
             version=f"3.{i}",
@@ -160,7 +161,7 @@ def _on_premises(desk, clock, running: int):
         )
         for i in range(6)
     ]
-    inst = contracts.set_installation(
+    inst = lifecycle.set_installation(
         desk.lead, organization=org.pk, release=releases[running].pk, now=clock.at
     )
     return designated, other, releases, inst
@@ -188,7 +189,7 @@ def test_it_accepts_and_flags_a_request_from_someone_other_than_the_designated_c
 
 def test_it_flags_an_update_not_installed_within_30_days(desk, clock):
     designated, _, releases, inst = _on_premises(desk, clock, running=4)
-    contracts.record_delivery(
+    lifecycle.record_delivery(
         desk.lead,
         installation=inst.pk,
         release=releases[5].pk,
@@ -202,7 +203,7 @@ def test_it_flags_an_update_not_installed_within_30_days(desk, clock):
 
 def test_it_does_not_flag_an_update_received_recently(desk, clock):
     designated, _, releases, inst = _on_premises(desk, clock, running=4)
-    contracts.record_delivery(
+    lifecycle.record_delivery(
         desk.lead,
         installation=inst.pk,
         release=releases[5].pk,
@@ -262,7 +263,7 @@ def test_it_brings_a_waiting_request_in_once_the_customer_upgrades(desk, clock, 
     r = _open(desk, designated, "urgent", at=clock.at)
     assert r.scope == "awaiting_upgrade"
     clock.set(nz(2026, 11, 23, 11))
-    contracts.record_delivery(
+    lifecycle.record_delivery(
         desk.lead,
         installation=inst.pk,
         release=releases[5].pk,

@@ -345,6 +345,7 @@ def test_an_on_premises_customer_names_the_installation_and_release(
 ) -> None:
     from datetime import date
 
+    from accord.contracts import releases as lifecycle
     from accord.contracts import services as contracts
 
     org = contracts.create_organization(
@@ -356,10 +357,10 @@ def test_an_on_premises_customer_names_the_installation_and_release(
     ana = contracts.create_contact(
         desk.lead, organization=org.pk, name="Ana", role="user", email="ana@onsite.example"
     )
-    release = contracts.add_release(
+    release = lifecycle.add_release(
         desk.lead, product="Capella Core", version="4.2", released_on=date(2026, 6, 1)
     )
-    inst = contracts.set_installation(desk.lead, organization=org.pk, release=release.pk)
+    inst = lifecycle.set_installation(desk.lead, organization=org.pk, release=release.pk)
     client = portal(ana)
     form = client.get("/portal/new/").content.decode()
     assert 'name="installation"' in form and "Capella Core 4.2" in form
