@@ -44,6 +44,8 @@ class Config:
     https: bool = False
     proxy_count: int = 0
     policy_dir: Path | None = None
+    umask: int = 0o077
+    storages: dict[str, Any] | None = None
     vendor_name: str = "Support"
 
 
@@ -141,6 +143,48 @@ def _policy_dir(env: Mapping[str, str]) -> Path | None:
     if not path.is_dir():
         raise ConfigError("ACCORD_POLICY_DIR", f"{path} is not a directory")
     return path
+def _umask(env: Mapping[str, str]) -> int:
+    """ACCORD_UMASK (octal, default 077): new files 0600, new directories 0700."""
+    raw = (env.get("ACCORD_UMASK") or "077").strip()
+    try:
+        value = int(raw, 8)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 0o777:
+        raise ConfigError("ACCORD_UMASK", f"expected an octal mask such as 077 or 027, got {raw!r}")
+    return value
+
+
+def _storages(env: Mapping[str, str]) -> dict[str, Any]:
+    """Where attachment files go: ACCORD_FILE_STORAGE=local (default) or s3.
+
+    s3 means any S3-compatible object store through django-storages (install
+    `django-storages[s3]`); its settings are django-storages' own AWS_* variables.
+    """
+    kind = (env.get("ACCORD_FILE_STORAGE") or "local").strip().lower()
+    if kind == "local":
+        # Location and modes from MEDIA_ROOT and FILE_UPLOAD_*PERMISSIONS (settings).
+        default: dict[str, Any] = {"BACKEND": "accord.storage.DurableFileSystemStorage"}
+    elif kind == "s3":
+        bucket = (env.get("AWS_STORAGE_BUCKET_NAME") or "").strip()
+        if not bucket:
+            raise ConfigError("AWS_STORAGE_BUCKET_NAME", "ACCORD_FILE_STORAGE=s3 needs a bucket")
+        options: dict[str, Any] = {"bucket_name": bucket, "default_acl": "private"}
+        for option, variable in (
+            ("endpoint_url", "AWS_S3_ENDPOINT_URL"),
+            ("region_name", "AWS_S3_REGION_NAME"),
+            ("access_key", "AWS_ACCESS_KEY_ID"),
+            ("secret_key", "AWS_SECRET_ACCESS_KEY"),
+        ):
+            if env.get(variable):
+                options[option] = env[variable]
+        default = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+    else:
+        raise ConfigError("ACCORD_FILE_STORAGE", f"expected local or s3, got {kind!r}")
+    return {
+        "default": default,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    }
 
 
 def _public_url(env: Mapping[str, str]) -> str:
@@ -157,6 +201,9 @@ def _public_url(env: Mapping[str, str]) -> str:
 def load(env: Mapping[str, str] | None = None) -> Config:
     """Read and validate every setting; raises ConfigError on the first bad one."""
     env = os.environ if env is None else env
+    umask = _umask(env)
+    # Before anything is created: the data dir, the SQLite file, attachments.
+    os.umask(umask)
     data_dir = _data_dir(env)
     return Config(
         data_dir=data_dir,
@@ -167,6 +214,8 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         https=_flag(env, "ACCORD_HTTPS", False),
         proxy_count=_count(env, "ACCORD_PROXY_COUNT", 0),
         policy_dir=_policy_dir(env),
+        umask=umask,
+        storages=_storages(env),
         public_url=_public_url(env),
         vendor_name=_vendor(env),
     )

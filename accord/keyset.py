@@ -21,8 +21,10 @@ from typing import Any, TypeVar
 from django.db.models import Model, Q, QuerySet
 
 from accord.errors import Invalid
+from accord.timing import bounds_problem
 
 MAX_LIMIT = 200
+MAX_INT = 2**63 - 1  # the largest id or number a database column holds
 M = TypeVar("M", bound=Model)
 
 
@@ -38,11 +40,13 @@ def decode(cursor: str, is_datetime: bool) -> tuple[Any, int]:
         value: datetime | int
         if is_datetime:
             value = datetime.fromisoformat(raw)
-            if value.tzinfo is None:
+            if value.tzinfo is None or bounds_problem(value) is not None:
                 raise ValueError(raw)
         else:
             value = int(raw)
-        if not isinstance(pk, int):
+            if abs(value) > MAX_INT:
+                raise ValueError(raw)
+        if not isinstance(pk, int) or not 0 <= pk <= MAX_INT:
             raise ValueError(pk)
     except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):
         raise Invalid("cursor", "not a cursor this API returned") from None

@@ -30,6 +30,11 @@ ACCORD_MAIL = load_mail_config()
 ACCORD_ALERTS = config.load_alerts()
 # Attachments live under the data dir, outside any web root; only a view serves them.
 MEDIA_ROOT = DATA_DIR / "files"
+# Attachment files through the Storage API: local and durable, or S3-compatible
+# (ACCORD_FILE_STORAGE, see accord/config.py and docs/reliability.md).
+STORAGES = _cfg.storages
+FILE_UPLOAD_PERMISSIONS = 0o666 & ~_cfg.umask
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o777 & ~_cfg.umask
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -170,10 +175,8 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise expects it even before collectstatic
 # WhiteNoise serves static files from the app (collected or straight from the apps),
 # compressed, with far-future caching for hashed names; a proxy may serve them instead.
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
-}
+# STORAGES (above) comes from accord.config: attachments on the durable local store or
+# S3, static files through WhiteNoise's compressed storage.
 WHITENOISE_USE_FINDERS = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,21 +1,37 @@
 """Which instant a service records: the server's clock, or a given one.
 
-Staff with the import permission may give any instant: past ones to migrate
-history from another desk, future ones to rehearse a timeline (a what-if run
-of a contract before its dates arrive). Everyone else gets the server's clock,
-and a given instant more than `SKEW` away from it is refused rather than
-silently replaced.
+Every instant a client gives is bounded (docs/api.md, "Instants"):
+
+- never before `EARLIEST` (2000-01-01T00:00Z) and never with a UTC offset
+  beyond `MAX_OFFSET` (+-14:00, the widest any zone uses); the API's `Instant`
+  type refuses such values before a service sees them;
+- from everyone but importers, within `SKEW` of the server's clock (a given
+  instant is a client's clock, not an attempt to rewrite history), and the
+  server's clock is what gets recorded;
+- from actors with the import permission (granted explicitly, never implied by
+  a role): any instant from `EARLIEST` up to `IMPORT_AHEAD` after the server's
+  clock: past ones to migrate history from another desk, future ones to
+  rehearse a timeline (a what-if run of a contract before its dates arrive).
+
+A value outside the bounds is refused with a DeskError naming the field.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from accord.accounts.actor import Actor
 from accord.errors import Forbidden, Invalid
 
 # Clients' clocks drift; a minute either way is not an attempt to rewrite history.
 SKEW = timedelta(seconds=60)
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+# Far enough for a rehearsal of a year's contract, near enough that a typo
+# (2100 for 2010) is refused instead of blocking every later live event.
+IMPORT_AHEAD = timedelta(days=400)
+# A bound for instants that are only compared (filters), never recorded.
+LATEST_QUERY = datetime(2200, 1, 1, tzinfo=UTC)
+MAX_OFFSET = timedelta(hours=14)
 
 
 def require_aware(value: datetime, field: str) -> datetime:
@@ -24,12 +40,43 @@ def require_aware(value: datetime, field: str) -> datetime:
     return value
 
 
+def bounds_problem(value: datetime) -> str | None:
+    """Why an aware instant is outside what the desk accepts at all, or None."""
+    offset = value.utcoffset()
+    if offset is not None and abs(offset) > MAX_OFFSET:
+        return "the UTC offset must be between -14:00 and +14:00"
+    try:
+        utc = value.astimezone(UTC)
+    except OverflowError:
+        return "out of range"
+    if utc < EARLIEST:
+        return f"must not be before {EARLIEST.isoformat()}"
+    if utc >= LATEST_QUERY:
+        return f"must be before {LATEST_QUERY.isoformat()}"
+    return None
+
+
+def check_bounds(value: datetime, field: str) -> datetime:
+    """`value` if it is an aware instant within the absolute bounds; Invalid otherwise."""
+    require_aware(value, field)
+    problem = bounds_problem(value)
+    if problem is not None:
+        raise Invalid(field, problem)
+    return value
+
+
 def resolve_instant(actor: Actor, given: datetime | None, now: datetime, field: str) -> datetime:
     """The instant to record for `field`; raises Invalid/Forbidden naming it."""
     if given is None:
         return now
-    require_aware(given, field)
+    check_bounds(given, field)
     if actor.can_import:
+        if given > now + IMPORT_AHEAD:
+            raise Invalid(
+                field,
+                f"{given.isoformat()} is more than {IMPORT_AHEAD.days} days ahead of the "
+                "server clock (the import and rehearsal window, docs/api.md)",
+            )
         return given
     if given > now + SKEW:
         raise Invalid(field, f"{given.isoformat()} is in the future")

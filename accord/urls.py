@@ -22,3 +22,6 @@ urlpatterns = [
     path("portal/", include("accord.portal.urls")),
     path("", include("accord.web.urls")),
 ]
+
+# 503 while the database is down, JSON under /api/ (accord/web/errors.py).
+handler500 = "accord.web.errors.server_error"

@@ -22,6 +22,9 @@ class Actor:
     user: User | None = None
     contact: Contact | None = None
     can_import: bool = False
+    # The staff user's desk role (agent, manager, admin; accounts.permissions);
+    # None for customers, the system, and logins without a desk profile.
+    role: str | None = None
 
     @property
     def is_staff(self) -> bool:
@@ -48,9 +51,38 @@ class Actor:
 SYSTEM = Actor()
 
 
+IMPORT_PERMISSION = "import_history"
+
+
+def has_import_permission(user: User) -> bool:
+    """Granted explicitly (`accord user create --import`, directly or through a group).
+
+    Never implied by a role: `has_perm` answers True for every superuser, and an
+    admin is one, so it is not asked.
+    """
+    if not user.is_active:
+        return False
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+
+    granted = Q(user=user) | Q(group__user=user)
+    return (
+        Permission.objects.filter(content_type__app_label="accounts", codename=IMPORT_PERMISSION)
+        .filter(granted)
+        .exists()
+    )
+
+
+def desk_role(user: User) -> str | None:
+    from accord.accounts.models import Agent
+
+    return Agent.objects.filter(user=user).values_list("role", flat=True).first()
+
+
 def staff(user: User) -> Actor:
-    """The actor for a staff user, with the import permission if granted."""
-    return Actor(user=user, can_import=user.has_perm("accounts.import_history"))
+    """The actor for a staff user: its desk role, and the import permission if granted
+    explicitly."""
+    return Actor(user=user, can_import=has_import_permission(user), role=desk_role(user))
 
 
 def is_manager(actor: Actor) -> bool:

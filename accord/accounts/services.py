@@ -23,9 +23,10 @@ from django.utils import timezone
 
 from accord.accounts.actor import SYSTEM, Actor, staff
 from accord.accounts.models import Agent, ApiToken, Role, Team
+from accord.accounts.permissions import TOKENS, require
 from accord.audit.services import record
 from accord.contracts.models import Contact
-from accord.errors import Forbidden, Invalid
+from accord.errors import Invalid
 
 TOKEN_PREFIX = "acc_"
 _USERNAME = re.compile(r"^[A-Za-z0-9_.@+-]{1,150}$")
@@ -114,8 +115,7 @@ def create_token(
     Returns the secret; only its hash is stored, so it cannot be shown again.
     """
     now = now or timezone.now()
-    if actor.is_customer:
-        raise Forbidden("token", "only staff may create tokens")
+    require(actor, TOKENS)
     if (user is None) == (contact is None):
         raise Invalid("user", "give either a user or a contact")
     owner_user = owner_contact = None

@@ -8,11 +8,15 @@ produce a 500.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, cast
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 from accord.api import alerts, billing, contracts, releases, reports, requests
 from accord.api.auth import BearerToken
@@ -21,12 +25,53 @@ from accord.sla import PolicyError, SlaInputError
 
 logger = logging.getLogger("accord.api")
 
+
+class LoneSurrogate:
+    """Stands in for a string with a lone surrogate: no field type accepts it, so the
+    validation error names the field (ninja turns a parser's own error into a 400)."""
+
+
+SURROGATE_MESSAGE = "contains a lone surrogate escape (e.g. \\ud800), which is not text"
+
+
+def _without_surrogates(value: Any, path: str, found: list[str]) -> Any:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            found.append(path or "body")
+            return LoneSurrogate()
+        return value
+    if isinstance(value, dict):
+        return {
+            k: _without_surrogates(v, f"{path}.{k}" if path else str(k), found)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [
+            _without_surrogates(v, f"{path}.{i}" if path else str(i), found)
+            for i, v in enumerate(value)
+        ]
+    return value
+
+
+class StrictJson(Parser):
+    """JSON bodies whose text is valid Unicode: no database can store a lone surrogate."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        found: list[str] = []
+        data = _without_surrogates(super().parse_body(request), "", found)
+        cast(Any, request).accord_surrogates = found
+        return data
+
+
 api = NinjaAPI(
     title="Accord",
     version="1",
     description="A service desk that runs support contracts exactly as written.",
     auth=BearerToken(),
     urls_namespace="api-v1",
+    parser=StrictJson(),
 )
 api.add_router("", contracts.router)
 api.add_router("", requests.router)
@@ -72,8 +117,13 @@ def policy_error(request: HttpRequest, exc: PolicyError) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    surrogates = set(getattr(request, "accord_surrogates", ()))
     errors = [
-        {"field": _field(e.get("loc", [])), "message": e.get("msg", "invalid")} for e in exc.errors
+        {
+            "field": (name := _field(e.get("loc", []))),
+            "message": SURROGATE_MESSAGE if name in surrogates else e.get("msg", "invalid"),
+        }
+        for e in exc.errors
     ]
     first = errors[0] if errors else {"field": "body", "message": "invalid"}
     return _error(
@@ -95,6 +145,23 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return _error(request, 404, "not found", None)
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return _error(request, 413, f"the body is larger than {limit} bytes", "body")
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def database_down(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """The database is unreachable: not the client's fault, and worth a retry."""
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    logger.warning("database unavailable on %s %s: %s", request.method, request.path, first)
+    response = _error(request, 503, "the database is unavailable; try again shortly", None)
+    response["Retry-After"] = "30"
+    return response
 
 
 @api.exception_handler(Exception)

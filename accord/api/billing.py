@@ -15,10 +15,10 @@ from django.http import HttpRequest, HttpResponse
 from ninja import File, Router, Schema
 from ninja import Status as HttpStatus
 from ninja.files import UploadedFile
-from pydantic import AwareDatetime
 
+from accord.accounts.permissions import WORK, require
 from accord.api.auth import actor_of
-from accord.api.schemas import ErrorOut
+from accord.api.schemas import ErrorOut, Instant
 from accord.invoices import export
 from accord.invoices import services as invoices
 from accord.invoices.models import Invoice
@@ -33,9 +33,9 @@ ERRORS = {code: ErrorOut for code in (401, 403, 404, 409, 422)}
 class TimeIn(Schema):
     note: str
     minutes: int | None = None
-    started: AwareDatetime | None = None
-    ended: AwareDatetime | None = None
-    at: AwareDatetime | None = None
+    started: Instant | None = None
+    ended: Instant | None = None
+    at: Instant | None = None
     user: str | None = None
     billable: bool | None = None
     reason: str = ""
@@ -138,7 +138,7 @@ class InvoiceOut(Schema):
     period_start: date
     period_end: date
     currency: str
-    issued_at: AwareDatetime | None
+    issued_at: Instant | None
     credits: str | None
     reason: str
     lines: list[LineOut]
@@ -184,7 +184,7 @@ def attach_evidence(request: HttpRequest, expense_id: int, file: File[UploadedFi
 def billing_summary(request: HttpRequest, number: str):
     actor = actor_of(request)
     found = find_request(actor, number)
-    require_staff(actor)
+    require(actor, WORK)  # what an agent bills on the request they work (docs/roles.md)
     return billing.summary(found)
 
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from accord.accounts.actor import Actor
 from accord.sla.clock import TargetState
 from accord.sla.jsonio import iso, target_to_json
+from accord.tickets.log import VOID, voided_in, voided_seqs
 from accord.tickets.models import NUMBER_PREFIX, Event, Message, Request
 from accord.tickets.targets import policy_of, targets_json
 
@@ -125,7 +126,9 @@ def detail(request: Request, actor: Actor, as_of: datetime) -> dict[str, Any]:
         }
         for m in messages
     ]
-    out["events"] = [_event(e, zone) for e in events]
+    shown = list(events)
+    voided = voided_in(shown) if not actor.is_customer else voided_seqs(request)
+    out["events"] = [_event(e, zone, voided) for e in shown]
     if not actor.is_customer:  # delivery details are the desk's business
         out["outbox"] = [
             {
@@ -144,11 +147,16 @@ def detail(request: Request, actor: Actor, as_of: datetime) -> dict[str, Any]:
     return out
 
 
-def _event(e: Event, zone: Any) -> dict[str, Any]:
-    return {
+def _event(e: Event, zone: Any, voided: set[int]) -> dict[str, Any]:
+    out = {
         "seq": e.seq,
         "at": iso(e.at, zone),
         "kind": e.kind,
         "to": e.to or None,
         "actor": e.actor,
+        "voided": e.seq in voided,
     }
+    if e.kind == VOID:
+        out["voids"] = e.data.get("voids")
+        out["reason"] = e.data.get("reason")
+    return out

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja import Status as HttpStatus
-from pydantic import AwareDatetime
+from pydantic import Field
 
 from accord.accounts.actor import Actor
 from accord.api import present
@@ -24,6 +24,7 @@ from accord.api.schemas import (
     AssignIn,
     CallIn,
     ErrorOut,
+    Instant,
     LevelIn,
     MergeIn,
     ReplyIn,
@@ -36,7 +37,7 @@ from accord.api.schemas import (
 )
 from accord.contracts.services import get_organization
 from accord.errors import Invalid, UnknownParameter
-from accord.tickets import actions, intake, listing, restructure, search
+from accord.tickets import actions, intake, listing, restructure, search, void
 from accord.tickets.models import Request, Status
 from accord.tickets.queries import find_request, visible_requests
 
@@ -48,7 +49,7 @@ class ListFilters(Schema):
     q: str | None = None
     state: str | None = None
     organization: int | None = None
-    due_before: AwareDatetime | None = None
+    due_before: Instant | None = None
     ordering: str = "-received"
     cursor: str | None = None
     limit: int = 50
@@ -198,6 +199,19 @@ def merge(request: HttpRequest, number: str, payload: MergeIn):
     actor = actor_of(request)
     survivor = restructure.merge(actor, number, into=payload.into)
     return _detail(actor, survivor.number)
+
+
+class VoidIn(Schema):
+    event: int = Field(ge=1, le=2**31 - 1, description="the seq of the event to void")
+    reason: str
+
+
+@router.post("/requests/{number}/void", response={200: RequestDetailOut, **ERRORS})
+def void_event(request: HttpRequest, number: str, payload: VoidIn):
+    """Admins: take a wrong event out of the SLA timeline, with a reason (docs/reliability.md)."""
+    actor = actor_of(request)
+    found = void.void_event(actor, number, event=payload.event, reason=payload.reason)
+    return _detail(actor, found.number)
 
 
 class ExplainOut(Schema):

@@ -1,4 +1,4 @@
-"""Request and response bodies. Instants must carry a UTC offset (AwareDatetime).
+"""Request and response bodies. Instants must carry a UTC offset (`Instant`).
 
 Enumerated values (channel, level, role, ...) are plain strings here and are
 checked by the services, so that the error names the field and lists the
@@ -7,10 +7,25 @@ values the organisation's policy allows.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import Annotated
 
 from ninja import Schema
-from pydantic import AwareDatetime, Field
+from pydantic import AfterValidator, AwareDatetime, Field
+
+from accord.timing import bounds_problem
+
+
+def _bounded(value: datetime) -> datetime:
+    problem = bounds_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+# An instant a client gives: with a UTC offset, within the desk's bounds
+# (accord.timing); anything else is a 422 naming the field.
+Instant = Annotated[AwareDatetime, AfterValidator(_bounded)]
 
 
 class OrganizationIn(Schema):
@@ -93,24 +108,24 @@ class RequestIn(Schema):
     level: str
     subject: str
     description: str
-    received: AwareDatetime | None = None
+    received: Instant | None = None
     continues: str | None = Field(None, description="number of the request this continues")
 
 
 class ReplyIn(Schema):
     body: str
     public: bool = True
-    at: AwareDatetime | None = None
+    at: Instant | None = None
 
 
 class StatusIn(Schema):
     to: str
-    at: AwareDatetime | None = None
+    at: Instant | None = None
 
 
 class LevelIn(Schema):
     to: str
-    at: AwareDatetime | None = None
+    at: Instant | None = None
 
 
 class AssignIn(Schema):
@@ -122,7 +137,7 @@ class CallIn(Schema):
     direction: str
     summary: str
     channel: str = "phone"
-    at: AwareDatetime | None = None
+    at: Instant | None = None
 
 
 class ScopeIn(Schema):
@@ -134,7 +149,7 @@ class ScopeIn(Schema):
 
 class AcceptChargeIn(Schema):
     accepted_by: str
-    at: AwareDatetime | None = None
+    at: Instant | None = None
     channel: str | None = None
 
 
@@ -204,6 +219,9 @@ class EventOut(Schema):
     kind: str
     to: str | None
     actor: str
+    voided: bool = Field(False, description="taken out of the SLA timeline by a `void` event")
+    voids: int | None = Field(None, description="a `void` event: the seq it voids")
+    reason: str | None = Field(None, description="a `void` event: why")
 
 
 class RequestOut(Schema):

@@ -13,6 +13,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from accord.cli.setup import EX_TEMPFAIL, first_line
+
 Handler = Callable[[argparse.Namespace], int]
 
 
@@ -36,7 +38,7 @@ def _guarded(body: Handler) -> Handler:
         except (ConfigError, ImproperlyConfigured) as exc:
             print(f"accord: configuration error: {exc}", file=sys.stderr)
             return 1
-        from django.db import DatabaseError
+        from django.db import DatabaseError, InterfaceError, OperationalError
 
         from accord.errors import DeskError
 
@@ -45,9 +47,14 @@ def _guarded(body: Handler) -> Handler:
         except DeskError as exc:
             print(f"accord: {exc.field}: {exc.message}", file=sys.stderr)
             return 1
+        except (OperationalError, InterfaceError) as exc:
+            print(f"accord: database unavailable: {first_line(exc)}", file=sys.stderr)
+            return EX_TEMPFAIL
         except DatabaseError as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            print(f"accord: database error: {first} (has `accord migrate` run?)", file=sys.stderr)
+            print(
+                f"accord: database error: {first_line(exc)} (has `accord migrate` run?)",
+                file=sys.stderr,
+            )
             return 1
 
     return run

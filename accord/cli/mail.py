@@ -11,31 +11,14 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from typing import Any
 
-EX_OK = 0
-EX_FAILURE = 1
-EX_TEMPFAIL = 75
+from accord.cli.setup import EX_FAILURE, EX_OK, EX_TEMPFAIL
+from accord.cli.setup import django_setup as _setup
+from accord.cli.setup import first_line as _first_line
+
 MAX_STDIN = 1024 * 1024 * 1024
-
-
-def _setup() -> str | None:
-    """Set up Django; the error text when that is impossible."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "accord.settings")
-    try:
-        import django
-
-        django.setup()
-    except Exception as exc:  # ConfigError, ImproperlyConfigured, a broken install
-        return f"configuration error: {exc}"
-    return None
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def run_ingest(args: argparse.Namespace) -> int:
@@ -138,12 +121,19 @@ def run_list(args: argparse.Namespace) -> int:
     if problem is not None:
         print(f"accord: {problem}", file=sys.stderr)
         return EX_FAILURE
+    from django.db import DatabaseError
+
     from accord.intake.models import RawMessage
 
-    rows = RawMessage.objects.order_by("-id")
+    rows = RawMessage.objects.defer("raw").order_by("-id")
     if args.state:
         rows = rows.filter(state=args.state)
-    for row in rows[: args.limit]:
+    try:
+        listed = list(rows[: args.limit])
+    except DatabaseError as exc:
+        print(f"accord: database error: {_first_line(exc)}", file=sys.stderr)
+        return EX_TEMPFAIL
+    for row in listed:
         print(
             f"{row.pk}\t{row.state}\t{row.received_at.isoformat()}\t{row.sender}\t{row.subject}\t{row.reason}"
         )

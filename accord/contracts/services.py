@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accord.accounts.actor import Actor
+from accord.accounts.permissions import CONTRACTS, require
 from accord.audit.services import record
 from accord.contracts.models import (
     Contact,
@@ -33,8 +34,8 @@ _POLICY_NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
 
 
 def _staff_only(actor: Actor) -> None:
-    if not actor.is_staff and actor.is_customer:
-        raise Forbidden("token", "only staff may change organisations and contracts")
+    """Organisations, contacts and agreements are changed by admins only (docs/roles.md)."""
+    require(actor, CONTRACTS)
 
 
 def _text(value: str, field: str, *, required: bool = True, max_length: int = 200) -> str:

@@ -16,6 +16,9 @@ variable, so that a bad value stops `accord` with one clear line. Variables:
   (default 26214400, 25 MiB); larger ones stay in the raw message.
 - `ACCORD_MAIL_MAX_BYTES`: the largest message whose attachments are extracted
   (default 52428800); a larger message is kept raw, its text still becomes the request.
+- `ACCORD_MAIL_TRUSTED_AUTHSERV`: the authserv-id (host name) our receiving MTA writes
+  at the start of its Authentication-Results header; only those results are read
+  (intake/authenticity.py). Unset: none are.
 """
 
 from __future__ import annotations
@@ -51,6 +54,8 @@ class MailConfig:
     cap_per_request: int
     attachment_max_bytes: int
     message_max_bytes: int
+    # The authserv-id of our receiving MTA, whose Authentication-Results we trust.
+    trusted_authserv: str = ""
 
 
 def parse_smtp_url(url: str) -> SmtpSettings:
@@ -110,4 +115,14 @@ def load(env: Mapping[str, str] | None = None) -> MailConfig:
         cap_per_request=_count(env, "ACCORD_MAIL_CAP_PER_REQUEST", 5),
         attachment_max_bytes=attachment_max,
         message_max_bytes=message_max,
+        trusted_authserv=_authserv(env),
     )
+
+
+def _authserv(env: Mapping[str, str]) -> str:
+    value = env.get("ACCORD_MAIL_TRUSTED_AUTHSERV", "").strip().lower()
+    if value and not _DOMAIN.match(value):
+        raise ConfigError(
+            "ACCORD_MAIL_TRUSTED_AUTHSERV", f"expected a host name (an authserv-id), got {value!r}"
+        )
+    return value

@@ -11,12 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-
 from accord.intake.config import MailConfig
 from accord.intake.mail.model import ParsedMessage
 from accord.intake.text import clean_attachment_name
+from accord.storage import put, verify
 from accord.tickets.models import Attachment, Message
 
 
@@ -24,18 +22,6 @@ from accord.tickets.models import Attachment, Message
 class Skipped:
     filename: str
     size: int
-
-
-def _path(sha256: str) -> str:
-    return f"mail/{sha256[:2]}/{sha256}"
-
-
-def save_bytes(sha256: str, data: bytes) -> str:
-    """Store the content once under its hash; returns the storage name."""
-    name = _path(sha256)
-    if not default_storage.exists(name):
-        name = default_storage.save(name, ContentFile(data))
-    return name
 
 
 def store_attachments(
@@ -55,7 +41,7 @@ def store_attachments(
                 filename=clean_attachment_name(part)[:255],
                 content_type=part.content_type[:100],
                 size=part.size,
-                file=save_bytes(part.sha256, part.data),
+                file=put(part.sha256, part.data),
             )
         )
     return stored, skipped
@@ -72,3 +58,54 @@ def link_inline_images(html: str, parsed: ParsedMessage, stored: list[Attachment
         url = reverse("attachment", args=[by_name[part.filename].pk])
         html = html.replace(f"cid:{part.content_id}", url)
     return html
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """One stored file that failed its check, and what `verify_files` did about it."""
+
+    name: str
+    problem: str
+    repaired: bool
+    note: str
+
+
+def verify_files(*, repair: bool = False) -> tuple[int, list[FileCheck]]:
+    """Check every stored attachment file against its hash; (files checked, bad ones).
+
+    With `repair`, a bad file is written again from a raw message that carries the
+    same bytes (any message: the store is by content). Raises StorageUnavailable
+    when the store cannot be read at all.
+    """
+    from accord.intake.mail.parse import parse_message
+    from accord.intake.models import RawMessage
+
+    seen: dict[str, int] = {}
+    for name, size in Attachment.objects.values_list("file", "size").order_by("id"):
+        seen.setdefault(name, size)
+    bad: list[FileCheck] = []
+    for name, size in seen.items():
+        sha256 = name.rsplit("/", 1)[-1]
+        problem = verify(name, sha256, size)
+        if problem is None:
+            continue
+        if not repair:
+            bad.append(FileCheck(name, problem, False, ""))
+            continue
+        sources = (
+            RawMessage.objects.filter(ticket_message__attachments__file=name)
+            .values_list("pk", flat=True)
+            .distinct()
+        )
+        note = "no raw message holds these bytes"
+        repaired = False
+        for raw_id in sources:
+            raw = RawMessage.objects.only("raw").get(pk=raw_id)
+            parsed = parse_message(bytes(raw.raw))
+            part = next((p for p in parsed.walk_attachments() if p.sha256 == sha256), None)
+            if part is not None:
+                put(sha256, part.data)
+                repaired, note = True, f"rewritten from raw message {raw_id}"
+                break
+        bad.append(FileCheck(name, problem, repaired, note))
+    return len(seen), bad

@@ -55,13 +55,24 @@ class SupportAddress(models.Model):
 
 
 class HoldingOrganization(models.Model):
-    """Where unknown senders' contacts wait, per policy, until an agent links them."""
+    """Where one unknown sender's contact waits, per policy, until an agent links it.
 
-    policy = models.CharField(max_length=50, unique=True)
+    One organisation per sender address (`email`; blank: mail naming no sender), so
+    that no customer identity given to one unverified sender (a token, a portal
+    login) can list another's requests.
+    """
+
+    policy = models.CharField(max_length=50)
+    email = models.CharField(max_length=254, blank=True, default="")
     organization = models.OneToOneField("contracts.Organization", on_delete=models.PROTECT)
 
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "email"], name="one_holding_per_sender")
+        ]
+
     def __str__(self) -> str:
-        return f"unverified senders ({self.policy})"
+        return f"unverified sender {self.email or '(none)'} ({self.policy})"
 
 
 class UnverifiedContact(models.Model):

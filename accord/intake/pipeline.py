@@ -30,6 +30,7 @@ from accord.accounts.actor import Actor
 from accord.audit.services import record
 from accord.contracts.models import Contact
 from accord.errors import DeskError
+from accord.intake.authenticity import Verdict, verdict
 from accord.intake.files import link_inline_images, store_attachments
 from accord.intake.identity import mail_config, own_mail
 from accord.intake.mail.loops import Automation, is_automated, is_own_message, strip_accord_headers
@@ -48,6 +49,7 @@ from accord.intake.text import storable
 from accord.intake.thread import Thread, find_thread
 from accord.notify.queue import enqueue, enqueue_notice
 from accord.sla import load_policy
+from accord.storage import StorageUnavailable
 from accord.tickets import log
 from accord.tickets.actions import post_message
 from accord.tickets.intake import as_html, open_request_acknowledged
@@ -59,7 +61,9 @@ logger = logging.getLogger(__name__)
 # The mail gateway acts as the system, and may record the instant a message was
 # stored as its receipt even when processing happens later (a retry).
 MAIL_ACTOR = Actor(can_import=True)
-TEMPORARY = (OperationalError, InterfaceError)
+# Temporary failures leave the message pending for a later attempt (the MTA's retry
+# after exit 75, the next IMAP poll, the worker's sweep), never quarantined.
+TEMPORARY = (OperationalError, InterfaceError, StorageUnavailable)
 UNKNOWN_SENDER = "Unknown sender"
 # What processing decides about a raw row (its bytes are never rewritten).
 UPDATED = ["state", "reason", "automated", "address", "request", "ticket_message", "processed_at"]
@@ -195,6 +199,10 @@ def _handle(row: RawMessage, parsed: ParsedMessage, now: datetime) -> bool:
         raise Quarantine("no support address is configured (add one in the admin, then retry)")
     row.address = address
     thread = find_thread(parsed, who.email) if who.email else Thread(None, "")
+    forged = verdict(parsed, mail_config().trusted_authserv)
+    if forged is not None and thread.request is not None:
+        # Never threaded silently: a new request, linked for the agent.
+        thread = Thread(None, "", (thread.request, *thread.mentioned))
     # A person writing to a closed request starts a continuation; automated mail about
     # it (an out-of-office reply) is only kept on it.
     opened = thread.request is None or (
@@ -205,7 +213,7 @@ def _handle(row: RawMessage, parsed: ParsedMessage, now: datetime) -> bool:
         request = thread.request
         message = _append(request, row, parsed, who, automation, now)
     else:
-        request, message, ack = _open(row, parsed, who, address, automation, thread, now)
+        request, message, ack = _open(row, parsed, who, address, automation, thread, now, forged)
     row.request, row.ticket_message, row.state = request, message, State.PROCESSED
     # Saved as decided now (nothing below changes the row): the outbox reads the
     # thread's mail, this message included.
@@ -243,6 +251,7 @@ def _open(
     automation: Automation,
     thread: Thread,
     now: datetime,
+    forged: Verdict | None = None,
 ) -> tuple[Request, Message, Message]:
     """Open a request for the mail: (request, the inbound message, the acknowledgement)."""
     sender = resolve_contact(who, address.policy, MAIL_ACTOR, now)
@@ -272,13 +281,26 @@ def _open(
         at=row.received_at,
     )
     flags = list(sender.flags)
-    for other in thread.mentioned:
+    for other in () if forged is not None else thread.mentioned:
         flags.append(
             {
                 "code": "mentions_request",
                 "message": f"the mail refers to {other.display_number}, but {who.email} takes "
                 "no part in it: a new request was opened; merge them if they belong together",
                 "clause": "Accord practice",
+            }
+        )
+    if forged is not None:
+        flags.append(
+            {
+                "code": "authentication_failed",
+                "message": forged.message
+                + (
+                    f"; it was not added to {', '.join(r.display_number for r in thread.mentioned)}"
+                    if thread.mentioned
+                    else ""
+                ),
+                "clause": "RFC 7489 (DMARC), RFC 7208 (SPF)",
             }
         )
     if automation.automated:

@@ -6,7 +6,8 @@ one; `None` only when no address is configured at all (the message is then
 quarantined, never dropped, and can be retried once one exists).
 
 `resolve_contact` finds the sender among the contacts; an unknown sender gets
-an unverified contact in the policy's holding organisation, which has no
+an unverified contact in a holding organisation of its own (one per address and
+policy, so unverified senders never see each other's requests), which has no
 entitlement, so the request is `not_entitled` until an agent links it.
 """
 
@@ -63,30 +64,29 @@ def sender_of(parsed: ParsedMessage) -> Address | None:
     return parsed.from_addr or parsed.sender
 
 
-def holding_organization(policy: str, now: datetime) -> Organization:
-    found = HoldingOrganization.objects.filter(policy=policy).select_related("organization").first()
+def holding_organization(policy: str, now: datetime, email: str = "") -> Organization:
+    """The holding organisation of one unknown sender (`email`, lower case) under `policy`."""
+    email = email.lower()[:254]
+    rows = HoldingOrganization.objects.select_related("organization")
+    found = rows.filter(policy=policy, email=email).first()
     if found is not None:
         return found.organization
     try:
         with transaction.atomic():
             org = Organization.objects.create(
-                name=f"Unverified senders ({policy})",
+                name=f"Unverified: {email or 'no sender'} ({policy})"[:200],
                 policy=policy,
                 hosting=Hosting.HOSTED,
                 created=now,
             )
-            HoldingOrganization.objects.create(policy=policy, organization=org)
+            HoldingOrganization.objects.create(policy=policy, email=email, organization=org)
             return org
     except IntegrityError:  # another process created it first
-        return (
-            HoldingOrganization.objects.select_related("organization")
-            .get(policy=policy)
-            .organization
-        )
+        return rows.get(policy=policy, email=email).organization
 
 
-def holding_organization_ids() -> set[int]:
-    return set(HoldingOrganization.objects.values_list("organization_id", flat=True))
+def is_holding(organization_id: int) -> bool:
+    return HoldingOrganization.objects.filter(organization_id=organization_id).exists()
 
 
 @dataclass
@@ -123,7 +123,7 @@ def resolve_contact(who: Address, policy: str, actor: Actor, now: datetime) -> S
                 }
             )
         return Sender(chosen, False, flags)
-    org = holding_organization(policy, now)
+    org = holding_organization(policy, now, who.email)
     existing = next((c for c in known if c.organization_id == org.pk), None)
     if existing is not None:
         return Sender(existing, True, [_unverified_flag(who.email)])

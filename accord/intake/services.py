@@ -20,9 +20,9 @@ from django.utils import timezone
 from accord.accounts.actor import Actor
 from accord.audit.services import record
 from accord.contracts.models import Contact, Organization
-from accord.errors import Conflict, Forbidden, Invalid
+from accord.errors import Conflict, Invalid
 from accord.intake.models import HoldingOrganization, Participant, UnverifiedContact
-from accord.tickets.actions import finish_change
+from accord.tickets.actions import finish_change, require_staff
 from accord.tickets.intake import attach_agreement, decision_for, record_decision
 from accord.tickets.models import Message, Request, Status
 
@@ -36,8 +36,7 @@ def link_sender(
 ) -> list[Request]:
     """Link an unverified contact to `organization`; returns the requests decided again."""
     now = now or timezone.now()
-    if not actor.is_staff:
-        raise Forbidden("token", "only staff may link a sender")
+    require_staff(actor)
     found = Contact.objects.select_for_update().filter(pk=contact).first()
     if found is None or not UnverifiedContact.objects.filter(contact=found).exists():
         raise Invalid("contact", f"no unverified contact {contact}")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from accord.contracts.models import Contact, ContactRole
 from accord.intake.mail.model import ParsedMessage
 from accord.intake.models import Participant, RawMessage
-from accord.intake.route import holding_organization_ids
+from accord.intake.route import is_holding
 from accord.notify.models import Outbox
 from accord.tickets.models import NUMBER_PREFIX, Request
 
@@ -61,7 +61,7 @@ def is_participant(request: Request, email: str) -> bool:
         return True
     if Participant.objects.filter(request=request, email=email).exists():
         return True
-    if request.organization_id in holding_organization_ids():
+    if is_holding(request.organization_id):
         return False
     return Contact.objects.filter(
         organization_id=request.organization_id,

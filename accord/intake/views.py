@@ -12,17 +12,12 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from django.http import (
-    FileResponse,
-    Http404,
-    HttpRequest,
-    HttpResponseBase,
-    JsonResponse,
-)
+from django.http import FileResponse, HttpRequest, HttpResponseBase, JsonResponse
 
 from accord.accounts.actor import Actor, staff
 from accord.accounts.services import authenticate
 from accord.errors import NotFound
+from accord.storage import StorageUnavailable, check
 from accord.tickets.models import Attachment
 from accord.tickets.queries import find_request
 
@@ -64,26 +59,42 @@ def _actor(request: HttpRequest) -> Actor | None:
     return None
 
 
+def _error(status: int, detail: str, field: str | None = None) -> JsonResponse:
+    """Errors in the API's shape, for browsers and API clients alike."""
+    return JsonResponse({"detail": detail, "field": field}, status=status)
+
+
 def attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
     actor = _actor(request)
     if actor is None:
-        return JsonResponse({"detail": "authentication required", "field": "token"}, status=401)
+        return _error(401, "authentication required", "token")
     found = Attachment.objects.select_related("message__request").filter(pk=pk).first()
     if found is None or (actor.is_customer and not found.message.public):
-        raise Http404("no such attachment")
+        return _error(404, "no such attachment", "id")
     try:
         find_request(actor, found.message.request.number)
     except NotFound:
-        raise Http404("no such attachment") from None
+        return _error(404, "no such attachment", "id")
     return download(found)
 
 
-def download(found: Attachment) -> FileResponse:
-    """The file as a download that no browser renders (also the portal's attachment view)."""
+def download(found: Attachment) -> HttpResponseBase:
+    """The file as a download that no browser renders (also the portal's attachment view).
+
+    Never announces one length and sends another: a damaged file is refused (503).
+    """
+    name = found.file.name or ""
     try:
-        handle = found.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("the file is missing from the data directory") from None
+        problem = check(name, name.rsplit("/", 1)[-1], found.size)
+        handle = found.file.open("rb") if problem is None else None
+    except (StorageUnavailable, OSError) as exc:
+        return _error(503, f"the file store is unavailable, try again later ({exc})")
+    if handle is None:
+        return _error(
+            503,
+            f"the stored file is damaged ({problem}); an administrator can repair it "
+            "with `accord files verify --repair`",
+        )
     response = FileResponse(handle, content_type=safe_type(found.content_type))
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(found.filename)}"
     response["X-Content-Type-Options"] = "nosniff"

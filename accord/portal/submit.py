@@ -19,10 +19,10 @@ from django.utils import timezone
 from accord.contracts.models import Installation
 from accord.contracts.services import accept_per_incident_charge
 from accord.errors import Invalid
-from accord.intake.files import save_bytes
 from accord.intake.identity import mail_config
 from accord.portal.access import actor_of
 from accord.portal.models import PortalAccount
+from accord.storage import put
 from accord.tickets.intake import as_html, open_request_acknowledged, text
 from accord.tickets.models import Attachment, Channel, Message, Request
 
@@ -63,7 +63,7 @@ def store_files(message: Message, files: list[UploadedFile]) -> None:
             filename=(f.name or "attachment")[:255],
             content_type=(f.content_type or "application/octet-stream")[:100],
             size=len(data),
-            file=save_bytes(hashlib.sha256(data).hexdigest(), data),
+            file=put(hashlib.sha256(data).hexdigest(), data),
         )
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accord.accounts.actor import Actor
 from accord.accounts.models import Team
+from accord.accounts.permissions import WORK, require, require_party
 from accord.audit.services import record
 from accord.errors import Conflict, Forbidden, Invalid
 from accord.tickets import log
@@ -31,8 +32,10 @@ from accord.timing import resolve_instant
 
 
 def require_staff(actor: Actor) -> None:
-    if not actor.is_staff:
+    """Staff work on requests (docs/roles.md): any desk role; never a customer."""
+    if actor.is_customer:
         raise Forbidden("token", "only staff may do this")
+    require(actor, WORK)
 
 
 def require_not_closed(request: Request) -> None:
@@ -75,6 +78,7 @@ def post_message(
     resolved request, which stays the agent's call (docs/desk-choices.md).
     """
     now = now or timezone.now()
+    require_party(actor)
     request = find_request(actor, number, for_update=True)
     require_not_closed(request)
     body = text(body, "body")

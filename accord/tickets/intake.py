@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.html import escape, linebreaks
 
 from accord.accounts.actor import Actor
+from accord.accounts.permissions import require_party
 from accord.audit.services import record
 from accord.contracts.models import Contact, Organization
 from accord.contracts.policy_versions import version_for_notice
@@ -185,6 +186,7 @@ def open_request_acknowledged(
     re-decision keeps it, and an agent can override it like any scope decision.
     """
     now = now or timezone.now()
+    require_party(actor)
     who = visible_contact(actor, contact)
     org: Organization = who.organization
     if channel not in Channel.values:

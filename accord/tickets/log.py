@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -13,15 +14,32 @@ from accord.sla.clock import EVENT_TYPES
 from accord.tickets.models import Event, Message, Request
 
 ENGINE_EVENT_TYPES: frozenset[str] = frozenset(EVENT_TYPES)
+# A desk-only event that takes an earlier engine event out of the timeline
+# (tickets/void.py): `data["voids"]` is the voided event's seq.
+VOID = "void"
+
+
+def voided_in(rows: Iterable[Event]) -> set[int]:
+    """The seqs voided by the `void` events among `rows`."""
+    return {int(e.data["voids"]) for e in rows if e.kind == VOID and "voids" in e.data}
+
+
+def voided_seqs(request: Request) -> set[int]:
+    return voided_in(request.events.filter(kind=VOID).only("kind", "data"))
 
 
 def last_instant(request: Request) -> datetime:
     """The latest engine event's instant (or receipt): the engine's timeline must not go back.
 
     Desk-only events (assigned, merged...) are not part of the SLA timeline, so a
-    history import may still add engine events dated before them.
+    history import may still add engine events dated before them; voided events
+    are not part of it either.
     """
-    latest = request.events.filter(kind__in=ENGINE_EVENT_TYPES).aggregate(m=Max("at"))["m"]
+    latest = (
+        request.events.filter(kind__in=ENGINE_EVENT_TYPES)
+        .exclude(seq__in=voided_seqs(request))
+        .aggregate(m=Max("at"))["m"]
+    )
     return max(latest, request.received) if latest else request.received
 
 

@@ -20,7 +20,7 @@ from django.db.models import QuerySet
 from accord.sla import Policy
 from accord.sla.batch import Case, evaluate_many
 from accord.sla.clock import Evaluation, Event
-from accord.tickets.log import ENGINE_EVENT_TYPES
+from accord.tickets.log import ENGINE_EVENT_TYPES, VOID
 from accord.tickets.models import Event as LogEvent
 from accord.tickets.models import Request
 from accord.tickets.targets import policy_of, store_targets, targets_apply
@@ -49,13 +49,22 @@ def chunks(qs: QuerySet[Request], size: int = CHUNK) -> Iterator[list[Request]]:
 def cases(requests: Sequence[Request]) -> list[Case]:
     """The requests' timelines as the engine takes them, from one query on the log."""
     events: dict[int, list[Event]] = defaultdict(list)
+    ids = [r.pk for r in requests]
+    voided = {
+        (request_id, int(data["voids"]))
+        for request_id, data in LogEvent.objects.filter(request__in=ids, kind=VOID).values_list(
+            "request_id", "data"
+        )
+        if "voids" in data
+    }
     rows = (
-        LogEvent.objects.filter(request__in=[r.pk for r in requests], kind__in=ENGINE_EVENT_TYPES)
+        LogEvent.objects.filter(request__in=ids, kind__in=ENGINE_EVENT_TYPES)
         .order_by("request_id", "seq")
-        .values_list("request_id", "at", "kind", "to")
+        .values_list("request_id", "seq", "at", "kind", "to")
     )
-    for request_id, at, kind, to in rows:
-        events[request_id].append(Event(at, kind, to or None))
+    for request_id, seq, at, kind, to in rows:
+        if (request_id, seq) not in voided:  # taken out of the timeline (tickets/void.py)
+            events[request_id].append(Event(at, kind, to or None))
     return [Case(r.initial_level, r.channel, r.received, events[r.pk]) for r in requests]
 
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accord.accounts.actor import Actor
+from accord.accounts.permissions import require_party
 from accord.audit.services import record
 from accord.contracts.models import Organization, PerIncidentAgreement
 from accord.errors import Conflict, Invalid
@@ -119,6 +120,7 @@ def accept_per_incident(
     targets then apply from the original notice.
     """
     now = now or timezone.now()
+    require_party(actor)
     request = find_request(actor, number, for_update=True)
     require_not_closed(request)
     policy = policy_of(request)

@@ -17,7 +17,7 @@ from accord.sla import Evaluation, Event, Policy, TargetState, evaluate
 from accord.sla.jsonio import iso, target_to_json
 from accord.sla.measure import paused_seconds, taken_seconds
 from accord.tickets import transitions
-from accord.tickets.log import ENGINE_EVENT_TYPES, last_instant
+from accord.tickets.log import ENGINE_EVENT_TYPES, last_instant, voided_in
 from accord.tickets.models import NO_DUE, Request, Scope, SlaTarget, SlaTransition
 from accord.tickets.models import Event as LogEvent
 
@@ -28,9 +28,14 @@ def engine_events(request: Request) -> list[Event]:
 
 
 def as_engine_events(rows: Iterable[LogEvent]) -> list[Event]:
-    """Log rows (in log order) as the engine's events; desk-only kinds left out."""
+    """Log rows (in log order) as the engine's events; desk-only kinds and voided
+    events left out."""
+    rows = list(rows)
+    voided = voided_in(rows)
     return [
-        Event(at=e.at, type=e.kind, to=e.to or None) for e in rows if e.kind in ENGINE_EVENT_TYPES
+        Event(at=e.at, type=e.kind, to=e.to or None)
+        for e in rows
+        if e.kind in ENGINE_EVENT_TYPES and e.seq not in voided
     ]
 
 

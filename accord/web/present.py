@@ -20,6 +20,7 @@ from django.utils.html import escape, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 
 from accord.notify.models import Outbox
+from accord.tickets.log import voided_in
 from accord.tickets.models import Attachment, Event, Message, Request
 from accord.tickets.targets import policy_of
 from accord.web.zones import Shown, show
@@ -189,7 +190,16 @@ def _details(data: dict[str, Any]) -> str:
 
 
 def events(request: Request, zone: ZoneInfo, viewer: ZoneInfo | None) -> list[EventView]:
-    return [EventView(e, show(e.at, zone, viewer), _details(e.data)) for e in request.events.all()]
+    rows = list(request.events.all())
+    voided = voided_in(rows)
+    return [
+        EventView(
+            e,
+            show(e.at, zone, viewer),
+            ("VOIDED; " if e.seq in voided else "") + _details(e.data),
+        )
+        for e in rows
+    ]
 
 
 def header(request: Request, zone: ZoneInfo, viewer: ZoneInfo | None) -> dict[str, Any]:

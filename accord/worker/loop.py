@@ -3,8 +3,10 @@
 `run(until_idle=True)` repeats passes until one finds nothing to do, then
 returns: for tests and cron. In that mode every enabled IMAP source is polled
 once (whatever its schedule) and pending mail is processed without a grace
-period. A task that fails (database briefly unavailable, a server down) is
-logged and tried again on the next pass; it never stops the others.
+period. A task that fails (a server down, a bug) is logged and tried again on
+the next pass; it never stops the others. While the database is unreachable a
+pass stops at the first task, logs one line, and the loop waits longer after
+each failed pass (`backoff`: the interval doubled, at most a minute).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db import close_old_connections
+from django.db import InterfaceError, OperationalError, close_old_connections
 
 from accord.notify.transport import Transport, default_transport
 from accord.worker import tasks
@@ -26,6 +28,8 @@ logger = logging.getLogger(__name__)
 # journald's structured search or `awk` alike. Idle tasks log nothing.
 work_log = logging.getLogger("accord.worker.work")
 MAX_IDLE_PASSES = 1000
+MAX_BACKOFF = 60.0
+DATABASE_DOWN = (OperationalError, InterfaceError)
 
 
 def _logfmt(**fields: object) -> str:
@@ -61,10 +65,16 @@ class Totals:
         return text + (f", {len(self.errors)} errors" if self.errors else "")
 
 
+class DatabaseDown(Exception):
+    """The database is unreachable: the rest of this pass would fail the same way."""
+
+
 def _step(totals: Totals, name: str, task: Callable[[], int]) -> int:
     started = time.monotonic()
     try:
         done = task()
+    except DATABASE_DOWN as exc:
+        raise DatabaseDown((str(exc).strip().splitlines() or [type(exc).__name__])[0]) from exc
     except Exception as exc:
         logger.debug("worker task %s failed", name, exc_info=True)
         work_log.error(
@@ -132,15 +142,39 @@ def run(
         logger.warning("ACCORD_SMTP_URL is not set: outbound mail stays queued")
     totals = Totals()
     _step(totals, "released", lambda: tasks.release_leases(worker_id))
-    passes = 0
+    passes = failures = 0
     while not should_stop():
         close_old_connections()
-        work = one_pass(
-            totals, transport, first=passes == 0, until_idle=until_idle, owner=worker_id
-        )
+        try:
+            work = one_pass(
+                totals, transport, first=passes == 0, until_idle=until_idle, owner=worker_id
+            )
+        except DatabaseDown as exc:
+            # One line per failed pass, and a growing pause: no traceback storm.
+            failures += 1
+            pause = backoff(interval, failures)
+            logger.warning("database unavailable (%s); next try in %.1f s", exc, pause)
+            if until_idle:
+                totals.errors.append(f"database unavailable: {exc}")
+                break
+            _sleep(pause, should_stop)
+            continue
+        failures = 0
         passes += 1
         if until_idle and (work == 0 or passes >= MAX_IDLE_PASSES):
             break
         if not until_idle and work == 0:
             time.sleep(interval)
     return totals
+
+
+def backoff(interval: float, failures: int) -> float:
+    """The pause after `failures` failed passes in a row: doubling, at most MAX_BACKOFF."""
+    return min(interval * 2 ** min(failures - 1, 16), MAX_BACKOFF)
+
+
+def _sleep(seconds: float, should_stop: Callable[[], bool]) -> None:
+    """Sleep, waking every second to see whether the worker should stop."""
+    end = time.monotonic() + seconds
+    while not should_stop() and (left := end - time.monotonic()) > 0:
+        time.sleep(min(left, 1.0))
