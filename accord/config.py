@@ -143,6 +143,8 @@ def _policy_dir(env: Mapping[str, str]) -> Path | None:
     if not path.is_dir():
         raise ConfigError("ACCORD_POLICY_DIR", f"{path} is not a directory")
     return path
+
+
 def _umask(env: Mapping[str, str]) -> int:
     """ACCORD_UMASK (octal, default 077): new files 0600, new directories 0700."""
     raw = (env.get("ACCORD_UMASK") or "077").strip()

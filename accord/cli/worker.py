@@ -70,7 +70,10 @@ def run_worker(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGTERM, stop)
     interval = getattr(args, "interval", 5.0)
     try:
-        totals = run(until_idle=args.until_idle, interval=interval, should_stop=lambda: stopping,
+        totals = run(
+            until_idle=args.until_idle,
+            interval=interval,
+            should_stop=lambda: stopping,
             worker_id=getattr(args, "worker_id", ""),
         )
     finally:
