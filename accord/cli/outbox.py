@@ -28,8 +28,9 @@ def run_outbox(args: argparse.Namespace) -> int:
 
     print(f"{'ID':>6} {'STATE':<10} {'REQUEST':<9} {'TO':<32} {'CREATED':<17} REASON")
     for row in undelivered():
+        number = row.request.display_number if row.request else "-"  # reminders have none
         print(
-            f"{row.pk:>6} {row.state:<10} {row.request.display_number:<9} {row.to_email:<32} "
+            f"{row.pk:>6} {row.state:<10} {number:<9} {row.to_email:<32} "
             f"{row.created:%Y-%m-%d %H:%M} {row.reason}"
         )
     return 0
