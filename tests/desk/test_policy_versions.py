@@ -144,7 +144,7 @@ def test_a_correction_recomputes_every_open_request_as_the_scalar_engine_would(
     from accord.sla import load_policy
     from accord.tickets.history_sample import sample_records, write_jsonl
     from accord.tickets.replay import recompute
-    from accord.tickets.targets import row_values
+    from accord.tickets.targets import policy_of, row_values
 
     path = tmp_path / "h.jsonl"
     levels = load_policy("capella").level_ids
@@ -162,5 +162,5 @@ def test_a_correction_recomputes_every_open_request_as_the_scalar_engine_would(
             if state is None:
                 assert kind not in stored
                 continue
-            want = row_values(state, now)
+            want = row_values(state, now, policy_of(request))
             assert {k: getattr(stored[kind], k) for k in want} == want, request.number
