@@ -39,7 +39,8 @@ def history(
     span = (last - first).total_seconds()
     made = []
     for i in range(count):
-        received = first + timedelta(seconds=rng.uniform(0, span))
+        # Whole seconds, like instants from mail headers and calls.
+        received = first + timedelta(seconds=int(rng.uniform(0, span)))
         req = intake.open_request(
             actor,
             contact=contact.pk,

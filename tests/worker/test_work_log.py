@@ -35,9 +35,9 @@ def test_a_failing_task_is_one_error_line_naming_it(
     def broken(*args: Any, **kwargs: Any) -> int:
         raise OSError("disk full")
 
-    monkeypatch.setattr("accord.worker.tasks.mark_breaches", broken)
+    monkeypatch.setattr("accord.worker.tasks.record_sla", broken)
     assert main(["run", "worker", "--until-idle"]) == 1
     err = capsys.readouterr().err
     (line,) = [x for x in err.splitlines() if "event=worker.task" in x]
-    assert 'task=breaches outcome=error error="OSError: disk full"' in line
+    assert 'task=transitions outcome=error error="OSError: disk full"' in line
     assert "level=ERROR" in line
