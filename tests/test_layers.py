@@ -19,7 +19,7 @@ PACKAGE = Path(accord.__file__).resolve().parent
 
 LAYERS: list[set[str]] = [
     {"cli", "worker", "web", "portal"},
-    {"api", "intake", "notify", "invoices"},
+    {"api", "intake", "notify", "invoices", "reports"},
     {"tickets"},
     {"contracts"},
     {"accounts", "audit"},

@@ -48,8 +48,14 @@ def _guarded(body: Handler) -> Handler:
             print(f"accord: {exc.field}: {exc.message}", file=sys.stderr)
             return 1
         except (OperationalError, InterfaceError) as exc:
-            print(f"accord: database unavailable: {first_line(exc)}", file=sys.stderr)
-            return EX_TEMPFAIL
+            if "no such table" not in str(exc):  # SQLite's word for "not migrated yet"
+                print(f"accord: database unavailable: {first_line(exc)}", file=sys.stderr)
+                return EX_TEMPFAIL
+            print(
+                f"accord: database error: {first_line(exc)} (has `accord migrate` run?)",
+                file=sys.stderr,
+            )
+            return 1
         except DatabaseError as exc:
             print(
                 f"accord: database error: {first_line(exc)} (has `accord migrate` run?)",

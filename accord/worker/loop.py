@@ -141,11 +141,14 @@ def run(
     if transport is None:
         logger.warning("ACCORD_SMTP_URL is not set: outbound mail stays queued")
     totals = Totals()
-    _step(totals, "released", lambda: tasks.release_leases(worker_id))
     passes = failures = 0
+    released = False
     while not should_stop():
         close_old_connections()
         try:
+            if not released:  # leases this worker id held before a crash (docs/alerts.md)
+                _step(totals, "released", lambda: tasks.release_leases(worker_id))
+                released = True
             work = one_pass(
                 totals, transport, first=passes == 0, until_idle=until_idle, owner=worker_id
             )
