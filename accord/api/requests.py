@@ -50,6 +50,7 @@ class ListFilters(Schema):
     state: str | None = None
     organization: int | None = None
     due_before: Instant | None = None
+    at_risk: bool = False
     ordering: str = "-received"
     cursor: str | None = None
     limit: int = 50
@@ -69,6 +70,8 @@ def _queue(actor: Actor, f: ListFilters) -> QuerySet[Request]:
         qs = qs.filter(organization=get_organization(actor, f.organization))
     if f.due_before is not None:
         qs = listing.due_before(qs, f.due_before)
+    if f.at_risk:
+        qs = listing.at_risk(qs, timezone.now())
     return qs
 
 

@@ -29,12 +29,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from accord.errors import Invalid
 from accord.keyset import page
 from accord.sla.clock import TargetState
 from accord.tickets.models import QUEUE_STATUSES, Request, SlaTarget, TargetKind
+from accord.tickets.models import TargetState as StoredState
 from accord.tickets.targets import targets_apply
 
 # ordering name -> (column, descending); the tie-break is always the id.
@@ -76,6 +77,19 @@ def open_requests(qs: QuerySet[Request] | None = None) -> QuerySet[Request]:
 def overdue(qs: QuerySet[Request], now: datetime) -> QuerySet[Request]:
     """Requests owing a target whose due has passed (breached and not met since)."""
     return qs.filter(next_due__lt=now)
+
+
+def at_risk(qs: QuerySet[Request], now: datetime) -> QuerySet[Request]:
+    """Requests with a running target past its warning instant and not yet due: the
+    stored `warn_at` (the warning share of its own clock, kept by the services and
+    the sweep), so the same requests the warning alert fires for."""
+    risky = SlaTarget.objects.filter(
+        request_id=OuterRef("pk"),
+        state=StoredState.RUNNING,
+        warn_at__lte=now,
+        due__gte=now,
+    )
+    return qs.filter(Exists(risky))
 
 
 def due_before(qs: QuerySet[Request], instant: datetime) -> QuerySet[Request]:

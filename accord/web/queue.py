@@ -38,6 +38,7 @@ class Filters:
     status: str = ""
     mine: bool = False
     breached: bool = False
+    at_risk: bool = False
     team: str = ""
     level: str = ""
     organization: int | None = None
@@ -50,6 +51,7 @@ class Filters:
             or self.status
             or self.mine
             or self.breached
+            or self.at_risk
             or self.team
             or self.level
             or self.organization
@@ -59,7 +61,7 @@ class Filters:
 
 # The query parameters the queue reads (a saved view keeps only these).
 FILTER_PARAMETERS = (
-    "policy", "status", "mine", "breached", "team", "level", "organization", "scope",
+    "policy", "status", "mine", "breached", "at_risk", "team", "level", "organization", "scope",
 )  # fmt: skip
 
 
@@ -99,6 +101,7 @@ def parse_filters(query: QueryDict) -> Filters:
         status=status,
         mine=_flag(query.get("mine"), "mine"),
         breached=_flag(query.get("breached"), "breached"),
+        at_risk=_flag(query.get("at_risk"), "at_risk"),
         team=team,
         level=level,
         organization=organization,
@@ -137,6 +140,8 @@ def queue_queryset(
         qs = qs.filter(assignee_id=user.pk)
     if filters.breached:
         qs = listing.overdue(qs, now)
+    if filters.at_risk:
+        qs = listing.at_risk(qs, now)
     if filters.team:
         qs = qs.filter(team__name=filters.team)
     if filters.level:

@@ -18,11 +18,8 @@ from accord.sla.durations import format_seconds
 from accord.sla.explain import explain_notice, explain_target
 from accord.tickets.models import Request, TargetKind
 from accord.tickets.targets import evaluate_request, policy_of, targets_apply
+from accord.tickets.transitions import warning_percent
 from accord.web.zones import Shown, relative, show
-
-# A running target is at risk when a quarter or less of its time is left,
-# counted on its own clock (business time for business targets).
-AT_RISK_SHARE = 0.25
 
 
 def remaining(policy: Policy, state: TargetState, now: datetime) -> timedelta | None:
@@ -35,10 +32,13 @@ def remaining(policy: Policy, state: TargetState, now: datetime) -> timedelta | 
 
 
 def at_risk(policy: Policy, state: TargetState, now: datetime) -> bool:
+    """A running target is at risk once its warning share is consumed (the alerts'
+    `warning_percent`, 75 by default), counted on its own clock: the same instant as
+    the stored `warn_at` the queue's "at risk" filter and the warning alert use."""
     left = remaining(policy, state, now)
     if left is None:
         return False
-    return left.total_seconds() <= AT_RISK_SHARE * state.within_seconds
+    return left.total_seconds() * 100 <= (100 - warning_percent()) * state.within_seconds
 
 
 @dataclass(frozen=True)

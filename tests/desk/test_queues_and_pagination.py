@@ -98,3 +98,20 @@ def test_it_pages_organisations_and_contacts_by_id(desk, api_as):
     ids = [c["id"] for c in first["items"] + rest["items"]]
     assert ids == sorted(set(ids)) and len(ids) == 5  # the personas' five contacts
     assert rest["next"] is None
+
+
+def test_it_filters_the_requests_at_risk(desk, api_as, clock, seven):
+    numbers, _ = seven
+    lead = api_as(desk.lead_token)
+    # Urgent first responses (1 support hour) received Fri 16:01 and 16:04 consume
+    # their 75% warning share at 16:46 and 16:49.
+    clock.set(nz(2026, 11, 20, 16, 40))
+    assert lead.get("/requests", at_risk="true").json()["items"] == []
+    clock.set(nz(2026, 11, 20, 16, 47))
+    items = lead.get("/requests", at_risk="true").json()["items"]
+    assert [i["number"] for i in items] == [numbers[1]]
+    clock.set(nz(2026, 11, 20, 16, 50))
+    items = lead.get("/requests", at_risk="true", ordering="due").json()["items"]
+    assert [i["number"] for i in items] == [numbers[1], numbers[4]]
+    bad = lead.get("/requests", at_risk="perhaps")
+    assert bad.status_code == 422 and bad.json()["field"] == "at_risk"

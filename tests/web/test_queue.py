@@ -143,3 +143,22 @@ def test_it_serves_the_rows_alone_for_the_htmx_refresh(
         # the refresh keeps the filters
         assert 'hx-get="/queue/rows/?policy=capella"' in body
         assert 'hx-trigger="every 30s"' in body
+
+
+def test_it_filters_the_requests_at_risk_on_the_stored_warning_instant(
+    agent_client: Client, open_req: OpenRequest, clock: FrozenClock
+) -> None:
+    soon = open_req(subject="Kiwi down")  # first response 1 support hour: Mon 09:30, warns 09:15
+    later = open_req(level="low", subject="Logo blurry")
+    assert numbers(agent_client.get("/", {"at_risk": "1"}).content) == []
+    clock.set(nz(2026, 11, 23, 9, 14))
+    assert numbers(agent_client.get("/", {"at_risk": "1"}).content) == []
+    clock.set(nz(2026, 11, 23, 9, 16))
+    content = agent_client.get("/", {"at_risk": "1"}).content
+    assert numbers(content) == [soon.display_number]
+    assert row(content, soon.display_number).startswith('<tr class="at-risk"')
+    assert later.display_number in numbers(agent_client.get("/").content)
+    clock.set(nz(2026, 11, 23, 9, 31))  # breached is no longer "at risk"
+    assert numbers(agent_client.get("/", {"at_risk": "1"}).content) == []
+    bad = agent_client.get("/", {"at_risk": "maybe"})
+    assert bad.status_code == 400 and b"at_risk" in bad.content
