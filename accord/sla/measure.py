@@ -10,7 +10,11 @@ intervals during which its clock counted), so both figures follow from it:
 - `paused_seconds`: the time between runs (waiting on the customer), up to the
   meeting instant, or up to `as_of` while the clock is stopped and unmet.
 
-Whole seconds, rounded down.
+Whole seconds: each instant counts at its whole second (microseconds dropped)
+before anything is measured, so the figures add up exactly. A paused time
+brought forward later (`stored + on_clock(computed_at, now)`, as the reports
+do) equals the one measured at once; flooring each span instead would lose up
+to a second per split when instants carry microseconds.
 """
 
 from __future__ import annotations
@@ -24,7 +28,10 @@ _SECOND = timedelta(seconds=1)
 
 
 def on_clock(policy: Policy, clock: str, a: datetime, b: datetime) -> int:
-    """Seconds in [a, b) on an elapsed or business clock (negative when b < a)."""
+    """Seconds in [a, b) on an elapsed or business clock (negative when b < a), with
+    both instants taken at their whole second: additive, on_clock(a, b) +
+    on_clock(b, c) == on_clock(a, c), whatever the microseconds."""
+    a, b = a.replace(microsecond=0), b.replace(microsecond=0)
     span = (b - a) if clock == "elapsed" else policy.calendar.between(a, b)
     return span // _SECOND
 

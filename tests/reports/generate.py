@@ -39,8 +39,9 @@ def history(
     span = (last - first).total_seconds()
     made = []
     for i in range(count):
-        # Whole seconds, like instants from mail headers and calls.
-        received = first + timedelta(seconds=int(rng.uniform(0, span)))
+        # With microseconds, as the API and the desk record them: the figures must add
+        # up all the same (accord.sla.measure counts each instant at its whole second).
+        received = first + timedelta(microseconds=int(rng.uniform(0, span) * 1_000_000))
         req = intake.open_request(
             actor,
             contact=contact.pk,
