@@ -19,13 +19,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accord.accounts.actor import Actor
+from accord.accounts.permissions import BILLING, require
 from accord.audit.services import record
 from accord.contracts.services import get_organization
 from accord.errors import Conflict, Invalid, NotFound
 from accord.invoices.compute import build
 from accord.invoices.models import Invoice, InvoiceItem, InvoiceLine
 from accord.sla import load_policy
-from accord.tickets.actions import require_staff
 from accord.tickets.expenses import blockers
 from accord.tickets.numbering import next_number
 
@@ -39,8 +39,17 @@ def _period(start: date, end: date) -> None:
         raise Invalid("period_end", f"a period of at most {MAX_PERIOD_DAYS} days")
 
 
+def list_invoices(actor: Actor, organization: int | None = None, limit: int = 200) -> list[Invoice]:
+    """The newest invoices and credit notes (of one organisation when given)."""
+    require(actor, BILLING)
+    qs = Invoice.objects.select_related("organization", "credits").prefetch_related("lines")
+    if organization is not None:
+        qs = qs.filter(organization=organization)
+    return list(qs[:limit])
+
+
 def get_invoice(actor: Actor, invoice_id: int, *, for_update: bool = False) -> Invoice:
-    require_staff(actor)
+    require(actor, BILLING)
     qs = Invoice.objects.select_related("organization")
     if for_update:
         qs = qs.select_for_update(of=("self",))
@@ -61,7 +70,7 @@ def create_draft(
 ) -> Invoice:
     """A draft for the organisation and period; it replaces an earlier draft of the same period."""
     now = now or timezone.now()
-    require_staff(actor)
+    require(actor, BILLING)
     try:
         org = get_organization(actor, organization)
     except NotFound as exc:

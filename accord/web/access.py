@@ -19,6 +19,7 @@ from django.urls import reverse_lazy
 
 from accord.accounts.actor import Actor, staff
 from accord.accounts.models import Agent, Role
+from accord.accounts.permissions import may
 
 View = Callable[..., HttpResponse]
 
@@ -64,6 +65,22 @@ def manager_required(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return staff_required(wrapped)
+
+
+def permission_required(permission: str) -> Callable[[View], View]:
+    """Like `staff_required`, and the desk role must hold `permission`
+    (accord.accounts.permissions, the table in docs/roles.md): 403 naming it."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not may(actor_for(request), permission):
+                raise PermissionDenied(f"this page needs the {permission} permission")
+            return view(request, *args, **kwargs)
+
+        return staff_required(wrapped)
+
+    return decorator
 
 
 def is_admin(agent: Agent | None) -> bool:

@@ -96,9 +96,20 @@ def _capella_case(desk, api_as, clock):
     return agent, number, unapproved, travel
 
 
+def _manager(api_as, clock, name="mia"):
+    from accord.accounts import services as accounts
+
+    accounts.create_user(name, role="manager", now=clock.at)
+    return api_as(accounts.create_token(user=name))
+
+
 def test_a_capella_month_invoices_to_the_cent_and_nothing_twice(desk, api_as, clock, pdftotext):
     agent, number, unapproved, travel = _capella_case(desk, api_as, clock)
     org = {"organization": desk.kiwi.pk, **PERIOD}
+    # Invoices are billing across requests: a manager's (docs/roles.md), not an agent's.
+    refused = agent.post("/invoices", org)
+    assert refused.status_code == 403 and "billing" in refused.json()["detail"]
+    agent = _manager(api_as, clock)
     draft = agent.post("/invoices", org).json()
     assert [(line["kind"], line["amount"], line["clause"]) for line in draft["lines"]] == [
         ("time", "180.00", "2.2"),
@@ -178,7 +189,9 @@ def test_a_capsure_guards_accepted_incident_is_billed_per_incident(desk, api_as,
     r = agent.post(f"/requests/{number}/accept-charge", {"accepted_by": "Gil", "channel": "phone"})
     assert r.status_code == 200 and r.json()["scope"]["decision"] == "in_scope"
     agent.post(f"/requests/{number}/time", {"minutes": 47, "note": "fixed the tablet"})
-    draft = agent.post("/invoices", {"organization": desk.gate.pk, **PERIOD}).json()
+    draft = (
+        _manager(api_as, clock).post("/invoices", {"organization": desk.gate.pk, **PERIOD}).json()
+    )
     ((line),) = draft["lines"]
     assert (line["minutes"], line["amount"], draft["currency"]) == (47, "94.00", "USD")
     assert "per-incident" in line["clause"] or "Hourly Support Rate" in line["clause"]
@@ -210,14 +223,14 @@ def test_a_manager_overrides_billable_with_a_reason_and_agents_cannot(desk, api_
     assert ok.json()["clause"] == "2.2 (manager's override)"
 
 
-def test_it_refuses_bad_input_naming_the_field(desk, api_as):
+def test_it_refuses_bad_input_naming_the_field(desk, api_as, clock):
     agent = api_as(desk.agent_token)
-    r = agent.post(
+    r = _manager(api_as, clock).post(
         "/invoices",
         {"organization": desk.kiwi.pk, "period_start": "2026-11-30", "period_end": "2026-11-01"},
     )
     assert (r.status_code, r.json()["field"]) == (422, "period_end")
-    r = agent.post("/invoices", {"organization": 999999, **PERIOD})
+    r = _manager(api_as, clock, "mia2").post("/invoices", {"organization": 999999, **PERIOD})
     assert (r.status_code, r.json()["field"]) == (422, "organization")
     number = agent.post(
         "/requests",
@@ -238,3 +251,4 @@ def test_it_refuses_bad_input_naming_the_field(desk, api_as):
     bad = evidence(agent, e["id"], "x.exe", b"MZ", "application/x-msdownload")
     assert (bad.status_code, bad.json()["field"]) == (422, "file")
     assert api_as(desk.mere_token).get("/invoices").status_code == 403
+    assert agent.get("/invoices").status_code == 403

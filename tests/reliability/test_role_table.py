@@ -179,6 +179,7 @@ def test_every_desk_page_answers_as_the_table_says(desk, tokens, clock, who) -> 
         "queue and request pages, request actions": "/",
         "report page": "/report/",
         "admin site `/admin`": "/admin/",
+        "organisation billing and invoices": f"/organizations/{desk.kiwi.pk}/billing/",
     }
     assert set(rows) == set(pages)
     for row, url in pages.items():

@@ -137,3 +137,15 @@ def test_an_agent_links_an_unknown_sender_from_the_desk(mail_desk: Any) -> None:
 def test_unknown_organisation_and_contact_are_404(agent_client: Client) -> None:
     assert agent_client.get("/organizations/9999/").status_code == 404
     assert agent_client.get("/contacts/9999/").status_code == 404
+
+
+def test_it_links_billing_and_invoices_for_managers_only(
+    desk: Desk, agent_client: Client, manager_client: Client
+) -> None:
+    page = f"/organizations/{desk.kiwi.pk}/"
+    billing = f"/organizations/{desk.kiwi.pk}/billing/"
+    assert b'id="org-billing-link"' in manager_client.get(page).content
+    assert manager_client.get(billing).status_code == 200
+    assert b'id="org-billing-link"' not in agent_client.get(page).content
+    refused = agent_client.get(billing)
+    assert refused.status_code == 403

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accord.accounts.actor import Actor
+from accord.accounts.permissions import BILLING
 from accord.contracts.models import Organization
 from accord.errors import DeskError
 from accord.invoices import export
@@ -28,7 +29,7 @@ from accord.tickets.models import ExpenseEvidence, Request, Scope
 from accord.tickets.queries import find_request
 from accord.tickets.targets import policy_of
 from accord.web import billing_forms as bf
-from accord.web.access import actor_for, staff_required
+from accord.web.access import actor_for, permission_required, staff_required
 from accord.web.views.common import page_context
 from accord.web.views.releases import installations_section
 
@@ -197,14 +198,14 @@ def _org_page(
         "org": org,
         "entries": entries,
         "expense_rows": expense_rows,
-        "invoices": Invoice.objects.filter(organization=org).select_related("credits"),
+        "invoices": invoices.list_invoices(actor_for(request), org.pk),
         "draft_form": draft,
         **installations_section(org, now),
     }
     return render(request, "web/org_billing.html", page_context(request, **ctx), status=status)
 
 
-@staff_required
+@permission_required(BILLING)
 def org_billing(request: HttpRequest, org_id: int) -> HttpResponse:
     org = get_object_or_404(Organization, pk=org_id)
     if request.method != "POST":
@@ -234,7 +235,7 @@ def _invoice_page(
     return render(request, "web/invoice.html", page_context(request, **ctx), status=status)
 
 
-@staff_required
+@permission_required(BILLING)
 def invoice_page(request: HttpRequest, invoice_id: int) -> HttpResponse:
     return _invoice_page(request, _invoice(request, invoice_id), bf.CreditForm())
 
@@ -247,7 +248,7 @@ def _invoice(request: HttpRequest, invoice_id: int) -> Invoice:
 
 
 @require_POST
-@staff_required
+@permission_required(BILLING)
 def invoice_action(request: HttpRequest, invoice_id: int, action: str) -> HttpResponse:
     invoice = _invoice(request, invoice_id)
     actor = actor_for(request)
@@ -273,7 +274,7 @@ def invoice_action(request: HttpRequest, invoice_id: int, action: str) -> HttpRe
     return redirect("web:invoice", invoice_id=invoice.pk)
 
 
-@staff_required
+@permission_required(BILLING)
 def invoice_download(request: HttpRequest, invoice_id: int, fmt: str) -> HttpResponse:
     invoice = _invoice(request, invoice_id)
     if fmt == "csv":
