@@ -18,7 +18,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
-from accord.api import alerts, billing, contracts, releases, reports, requests
+from accord.api import alerts, billing, contracts, oncall, releases, reports, requests
 from accord.api.auth import BearerToken
 from accord.errors import DeskError, Throttled
 from accord.sla import PolicyError, SlaInputError
@@ -77,6 +77,7 @@ api.add_router("", contracts.router)
 api.add_router("", requests.router)
 api.add_router("", billing.router)
 api.add_router("", alerts.router)
+api.add_router("", oncall.router)
 api.add_router("", reports.router)
 api.add_router("", releases.router)
 

@@ -29,6 +29,7 @@ GROUP_MODULES: dict[str, str] = {
     "files": "accord.cli.files",
     "release": "accord.cli.release",
     "import": "accord.cli.history",
+    "oncall": "accord.cli.oncall",
 }
 
 

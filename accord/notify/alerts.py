@@ -9,9 +9,16 @@ alerted once even when two workers or a restart reach it.
 
 A transition that took effect before the request was recorded in the desk
 (imported history) is marked alerted without sending anything: an import never
-floods anyone. Desk events (new request, assignment, customer reply, status)
-are alerted from their event-log row by the on-commit receivers, keyed by the
-event id (`alert_event`).
+floods anyone.
+
+Desk events (new request, assignment, customer reply, status, level) are
+alerted from their event-log row the same way: `Event.alerted` is claimed by
+a conditional update (the on-commit receiver, at once) or by the worker's sweep
+(`alert_events`: SKIP LOCKED, a partial index on `alerted IS NULL`), whichever
+comes first, and in that transaction the staff alerts, the customer's status
+mail and an after-hours page (accord.notify.paging) are queued, each under its
+own unique key. A crash between the service's commit and the receiver leaves
+the event unclaimed, and the worker sends it on its next pass.
 """
 
 from __future__ import annotations
@@ -27,7 +34,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accord.intake.identity import mail_config, own_mail
-from accord.notify import rules, webhooks
+from accord.notify import paging, rules, webhooks
 from accord.notify.models import Outbox
 from accord.notify.queue import FRESH
 from accord.sla import load_policy
@@ -36,6 +43,9 @@ from accord.tickets.models import Event, Request, SlaTransition
 
 logger = logging.getLogger(__name__)
 BATCH = 200
+EVENT_RELATED = (
+    "request__organization", "request__assignee", "request__team", "request__contact",
+)  # fmt: skip
 EVENT_KINDS = {
     "opened": "request.created",
     "assigned": "request.assigned",
@@ -48,6 +58,7 @@ TITLES = {
     "request.customer_replied": "The customer replied",
     "sla.warning": "SLA warning",
     "sla.breached": "SLA breached",
+    "page": "PAGE",
 }
 
 
@@ -84,9 +95,16 @@ def payload(
     }
 
 
-def _mail(
-    user: User, key: str, event: str, request: Request, context: dict[str, Any], now: datetime
+def mail(
+    user: User,
+    key: str,
+    event: str,
+    request: Request,
+    context: dict[str, Any],
+    now: datetime,
+    template: str = "alert",
 ) -> None:
+    """Queue one staff mail (kind `alert`) under the unique `key`, once."""
     if Outbox.objects.filter(notice_key=key).exists():
         return
     context = {
@@ -107,8 +125,8 @@ def _mail(
         to_email=user.email.strip().lower(),
         subject=f"[{request.display_number}] {title}"[:300],
         message_id=own_mail().make_message_id(),
-        body_text=render_to_string("notify/alert.txt", context).strip() + "\n",
-        body_html=render_to_string("notify/alert.html", context),
+        body_text=render_to_string(f"notify/{template}.txt", context).strip() + "\n",
+        body_html=render_to_string(f"notify/{template}.html", context),
         state=Outbox.State.QUEUED,
         next_attempt_at=now,
         created=now,
@@ -134,7 +152,7 @@ def send(
     if event in rules.MAIL_EVENTS:
         clock = transition.clock if transition is not None else ""
         for user in rules.recipients(event, request, clock=clock, at=at):
-            _mail(user, f"alert:{key}:{user.pk}", event, request, context or {}, now)
+            mail(user, f"alert:{key}:{user.pk}", event, request, context or {}, now)
             made += 1
     hooks = webhooks.subscribers(event)
     if hooks:
@@ -180,6 +198,45 @@ def alert_transitions(now: datetime | None = None, limit: int = BATCH) -> int:
         for t in claimed:
             alert_transition(t, now)
     return len(claimed)
+
+
+def handle_event(event: Event, now: datetime) -> int:
+    """Everything one claimed desk event queues; inside the claiming transaction."""
+    from accord.notify.customer import status_notice
+
+    made = alert_event(event, now)
+    made += 1 if status_notice(event, now) is not None else 0
+    if event.kind in ("opened", "level") and event.recorded - event.at <= FRESH:
+        made += 1 if paging.page_if_after_hours(event.request, now) is not None else 0
+    return made
+
+
+def alert_events(now: datetime | None = None, limit: int = BATCH) -> int:
+    """The worker's sweep: one batch of desk events nobody has alerted yet."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        rows = Event.objects.filter(alerted__isnull=True).order_by("id")
+        if connection.vendor == "postgresql":
+            rows = rows.select_for_update(skip_locked=True, of=("self",))
+        claimed = list(rows.select_related(*EVENT_RELATED)[:limit])
+        Event.objects.filter(pk__in=[e.pk for e in claimed]).update(alerted=now)
+        for event in claimed:
+            handle_event(event, now)
+    return len(claimed)
+
+
+def alert_request_events(request_id: int, now: datetime | None = None) -> int:
+    """The on-commit path: the request's events nobody has alerted yet, each claimed by
+    a conditional update (the worker's sweep may hold one: it is then skipped)."""
+    now = now or timezone.now()
+    done = 0
+    pending = Event.objects.filter(request_id=request_id, alerted__isnull=True).order_by("seq")
+    for event in pending.select_related(*EVENT_RELATED):
+        with transaction.atomic():
+            if Event.objects.filter(pk=event.pk, alerted__isnull=True).update(alerted=now):
+                handle_event(event, now)
+                done += 1
+    return done
 
 
 def alert_event(event: Event, now: datetime | None = None) -> int:

@@ -154,3 +154,100 @@ class AlertSettings(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_settings"
     )
     events = models.JSONField(default=list, help_text="alert events mailed to this user")
+
+
+class OnCallShift(models.Model):
+    """One person on call from `starts` to `ends` (docs/alerts.md, "On-call rota").
+
+    A weekly rotation is a run of shifts made by `oncall.rotate` (their
+    `rotation` names it); a one-off override is a shift with `override` set, and
+    wins over the rotation's shift at the same time. `policy` and `team` narrow
+    the requests the shift covers; empty means every policy / every team.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="oncall_shifts"
+    )
+    starts = models.DateTimeField()
+    ends = models.DateTimeField()
+    policy = models.CharField(max_length=50, blank=True, help_text="empty: every policy")
+    team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="shifts"
+    )
+    override = models.BooleanField(default=False, help_text="a one-off that wins over the rota")
+    rotation = models.CharField(max_length=100, blank=True, help_text="the rotation that made it")
+    created = models.DateTimeField()
+    created_by = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["starts", "id"]
+        indexes = [models.Index(fields=["ends", "starts"], name="oncall_shift_span")]
+        constraints = [
+            models.CheckConstraint(
+                name="oncall_shift_ends_after_start", condition=Q(ends__gt=models.F("starts"))
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on call {self.starts:%Y-%m-%d %H:%M} to {self.ends:%Y-%m-%d %H:%M}"
+
+
+class Page(models.Model):
+    """A page: a request that must reach a person now, with its escalation ladder.
+
+    One per request and target (`unique`): the worker opens it while alerting
+    the target's `appeared` transition, which it claims once. `next_at` is when
+    the next rung is due (null: the ladder has ended); the worker claims due
+    pages through a partial index on it. Acknowledging sets `acknowledged` and
+    clears `next_at`; every rung and the acknowledgement is a `PageStep` row.
+    """
+
+    request = models.ForeignKey("tickets.Request", on_delete=models.CASCADE, related_name="pages")
+    target = models.CharField(max_length=20)
+    clause = models.CharField(max_length=200)
+    opened = models.DateTimeField()
+    rung = models.PositiveSmallIntegerField(default=0, help_text="rungs of the ladder taken")
+    next_at = models.DateTimeField(null=True, blank=True, help_text="next rung due")
+    lease_until = models.DateTimeField(null=True, blank=True)
+    acknowledged = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.CharField(max_length=200, blank=True)
+    ended = models.CharField(max_length=20, blank=True, help_text="why the ladder stopped")
+
+    class Meta:
+        ordering = ["-opened", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "target"], name="page_once_per_target")
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_at"], name="page_next_due", condition=Q(next_at__isnull=False)
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"page {self.pk} ({self.request_id}, {self.target})"
+
+
+class PageStep(models.Model):
+    """One rung of a page's ladder or its end, recorded once (`n` is unique per page)."""
+
+    class Kind(models.TextChoices):
+        ONCALL = "oncall", "Paged the person on call"
+        NEXT = "next", "Paged the next in the rota"
+        MANAGERS = "managers", "Paged the managers"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        ANSWERED = "answered", "Ended: the request was answered"
+
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="steps")
+    n = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    at = models.DateTimeField()
+    users = models.JSONField(default=list, help_text="usernames paged (or who acknowledged)")
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["page", "n"]
+        constraints = [models.UniqueConstraint(fields=["page", "n"], name="page_step_once")]
+
+    def __str__(self) -> str:
+        return f"page {self.page_id} step {self.n}: {self.kind}"

@@ -47,29 +47,15 @@ def on_message_added(sender: Any, message_id: int, **kwargs: Any) -> None:
 
 
 def on_desk_event(sender: Any, request_id: int, **kwargs: Any) -> None:
-    """Staff alerts, webhooks and customer status mail for the request's fresh desk events.
+    """Staff alerts, webhooks, customer status mail and pages for the request's new events.
 
-    Each is keyed by the event's id, so a repeat (another signal for the same
-    request) queues nothing twice.
+    Each event is claimed once (`Event.alerted`); what fails here is left to the
+    worker's sweep (accord.notify.alerts.alert_events).
     """
-    from datetime import timedelta
+    from accord.notify.alerts import alert_request_events
 
-    from django.utils import timezone
-
-    from accord.notify.alerts import EVENT_KINDS, alert_event
-    from accord.notify.customer import status_notice
-    from accord.tickets.models import Event
-
-    now = timezone.now()
     try:
-        fresh = Event.objects.filter(
-            request_id=request_id, kind__in=EVENT_KINDS, recorded__gte=now - timedelta(minutes=5)
-        ).select_related(
-            "request__organization", "request__assignee", "request__team", "request__contact"
-        )
-        for event in fresh.order_by("seq"):
-            alert_event(event, now)
-            status_notice(event, now)
+        alert_request_events(request_id)
     except Exception:
         logger.exception("could not queue the alerts of request %s", request_id)
 

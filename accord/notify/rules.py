@@ -11,8 +11,9 @@
 
 Calendar-aware: a business-hours target warns and breaches inside business
 hours by construction. An elapsed-clock target (capsure sev1/sev2) can warn or
-breach at 03:00: outside the policy's hours its alerts go to the assignee and
-the managers, never to the whole team.
+breach at 03:00: outside the policy's hours its warning goes to the assignee,
+else the person on call (accord.notify.oncall), else the managers; its breach
+to the assignee, the person on call and the managers; never to the whole team.
 
 Each user then keeps only the events they chose (`AlertSettings.events`; no row
 means every event) and only with an email address. Staff alerts never go to a
@@ -28,6 +29,7 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
 from accord.accounts.models import Role
+from accord.notify import oncall
 from accord.sla import load_policy
 from accord.tickets.models import Request
 
@@ -46,6 +48,7 @@ WEBHOOK_EVENTS = (
     "sla.warning",
     "sla.breached",
     "sla.met",
+    "page",
 )
 # Transition kinds that are alerted, as webhook/mail events.
 TRANSITION_EVENTS = {"warning": "sla.warning", "breached": "sla.breached", "met": "sla.met"}
@@ -65,6 +68,11 @@ def managers() -> list[User]:
     return list(_staff().filter(agent__role=Role.MANAGER).order_by("id"))
 
 
+def on_call(request: Request, at: datetime) -> list[User]:
+    shift = oncall.on_call(at, request.policy, request.team_id)
+    return [shift.user] if shift is not None else []
+
+
 def after_hours(request: Request, clock: str, at: datetime) -> bool:
     """An elapsed-clock target's alert at an instant outside the policy's hours."""
     return clock == "elapsed" and not load_policy(request.policy).in_hours(at)
@@ -81,11 +89,11 @@ def candidates(event: str, request: Request, *, clock: str = "", at: datetime) -
         return assignee or team_of(request)
     if event == "sla.warning":
         if after_hours(request, clock, at):
-            return assignee or managers()
+            return assignee or on_call(request, at) or managers()
         return assignee or team_of(request)
     if event == "sla.breached":
         if after_hours(request, clock, at):
-            return assignee + managers()
+            return assignee + on_call(request, at) + managers()
         return assignee + team_of(request) + managers()
     return []
 

@@ -225,10 +225,19 @@ class Event(models.Model):
     message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.SET_NULL)
     data = models.JSONField(default=dict)
     recorded = models.DateTimeField()
+    # Bookkeeping, not history: when its alerts, customer notices and page were
+    # queued (accord.notify.alerts); written once by a queryset update, like
+    # SlaTransition.alerted, so a crash before that is swept by the worker.
+    alerted = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["seq"]
         constraints = [models.UniqueConstraint(fields=["request", "seq"], name="event_seq_unique")]
+        indexes = [
+            models.Index(
+                fields=["id"], name="event_not_alerted", condition=models.Q(alerted__isnull=True)
+            )
+        ]
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:

@@ -9,6 +9,8 @@
 - `record_sla`: warnings and breaches whose instant has come become transition
   rows, once (accord.tickets.sweep); `alert` queues their alerts
   (accord.notify.alerts); `send_webhooks` posts queued webhook deliveries.
+- `escalate`: pages whose next rung is due (no acknowledgement in time), leased
+  to this worker, each rung taken once (accord.notify.paging).
 - `sweep_outbox`: fresh public outbound email messages without an outbox row
   (a receiver that failed after commit), queued now.
 - `release_lifecycle`: announced releases whose date came become generally
@@ -29,8 +31,9 @@ from accord.contracts import releases
 from accord.intake.mail.imap import FetchResult, ImapAccount, fetch
 from accord.intake.models import ImapSource, RawMessage
 from accord.intake.pipeline import process, store_callback
-from accord.notify.alerts import alert_transitions
-from accord.notify.models import Outbox, WebhookDelivery
+from accord.notify.alerts import alert_events, alert_transitions
+from accord.notify.models import Outbox, Page, WebhookDelivery
+from accord.notify.paging import take_rung
 from accord.notify.queue import FRESH, enqueue_message
 from accord.notify.reminders import queue_delivery_reminders
 from accord.notify.send import deliver, finish
@@ -148,8 +151,18 @@ def record_sla(now: datetime | None = None) -> int:
 
 
 def alert(now: datetime | None = None) -> int:
-    """Transitions not yet alerted get their staff mail and webhook deliveries queued."""
-    return alert_transitions(now)
+    """Transitions and desk events not yet alerted get their mail, deliveries and pages
+    queued (the events' on-commit receiver usually came first)."""
+    return alert_transitions(now) + alert_events(now)
+
+
+def escalate(now: datetime | None = None) -> int:
+    """Pages whose next rung is due: claimed (a lease, so two workers split them), then
+    each rung taken under a conditional update (accord.notify.paging.climb)."""
+    now = now or timezone.now()
+    due = Q(next_at__lte=now) & (Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+    pages = claim(Page, due, "next_at", BATCH, lease_until=now + LEASE)
+    return sum(1 for page in pages if take_rung(page.pk, now) is not None)
 
 
 def release_leases(owner: str, now: datetime | None = None) -> int:
