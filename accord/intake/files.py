@@ -15,6 +15,7 @@ from accord.intake.config import MailConfig
 from accord.intake.mail.model import ParsedMessage
 from accord.intake.text import clean_attachment_name
 from accord.storage import put, verify
+from accord.tickets.inbound import NewFile, store_files
 from accord.tickets.models import Attachment, Message
 
 
@@ -24,40 +25,32 @@ class Skipped:
     size: int
 
 
-def store_attachments(
-    message: Message, parsed: ParsedMessage, cfg: MailConfig
-) -> tuple[list[Attachment], list[Skipped]]:
-    """One Attachment row per part (embedded messages' parts too), within the limits."""
+def mail_files(parsed: ParsedMessage, cfg: MailConfig) -> tuple[list[NewFile], list[Skipped]]:
+    """The parts to store (embedded messages' parts too) and those over the size limits."""
     whole_too_big = parsed.size > cfg.message_max_bytes
-    stored: list[Attachment] = []
+    files: list[NewFile] = []
     skipped: list[Skipped] = []
     for part in parsed.walk_attachments():
         if whole_too_big or part.size > cfg.attachment_max_bytes:
             skipped.append(Skipped(part.filename, part.size))
             continue
-        stored.append(
-            Attachment.objects.create(
-                message=message,
-                filename=clean_attachment_name(part)[:255],
-                content_type=part.content_type[:100],
-                size=part.size,
-                file=put(part.sha256, part.data),
+        files.append(
+            NewFile(
+                clean_attachment_name(part),
+                part.content_type,
+                part.data,
+                part.content_id or "",
             )
         )
-    return stored, skipped
+    return files, skipped
 
 
-def link_inline_images(html: str, parsed: ParsedMessage, stored: list[Attachment]) -> str:
-    """Point `cid:` references of the sanitised HTML at the attachment view."""
-    from django.urls import reverse
-
-    by_name = {a.filename: a for a in stored}
-    for part in parsed.attachments:
-        if not part.content_id or part.filename not in by_name:
-            continue
-        url = reverse("attachment", args=[by_name[part.filename].pk])
-        html = html.replace(f"cid:{part.content_id}", url)
-    return html
+def store_attachments(
+    message: Message, parsed: ParsedMessage, cfg: MailConfig
+) -> tuple[list[Attachment], list[Skipped]]:
+    """One Attachment row per part within the limits, inline images linked."""
+    files, skipped = mail_files(parsed, cfg)
+    return store_files(message, files), skipped
 
 
 @dataclass(frozen=True)

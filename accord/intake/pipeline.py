@@ -31,7 +31,7 @@ from accord.audit.services import record
 from accord.contracts.models import Contact
 from accord.errors import DeskError
 from accord.intake.authenticity import Verdict, verdict
-from accord.intake.files import link_inline_images, store_attachments
+from accord.intake.files import Skipped, mail_files, store_attachments
 from accord.intake.identity import mail_config, own_mail
 from accord.intake.mail.loops import Automation, is_automated, is_own_message, strip_accord_headers
 from accord.intake.mail.model import Address, ParsedMessage
@@ -52,6 +52,7 @@ from accord.sla import load_policy
 from accord.storage import StorageUnavailable
 from accord.tickets import log
 from accord.tickets.actions import post_message
+from accord.tickets.inbound import FirstMessage, NewFile
 from accord.tickets.intake import as_html, open_request_acknowledged
 from accord.tickets.models import Channel, Message, Request, Status
 from accord.tickets.queries import find_request
@@ -208,25 +209,32 @@ def _handle(row: RawMessage, parsed: ParsedMessage, now: datetime) -> bool:
     opened = thread.request is None or (
         thread.request.status == Status.CLOSED and not automation.automated
     )
-    ack: Message | None = None
     if thread.request is not None and not opened:
         request = thread.request
         message = _append(request, row, parsed, who, automation, now)
+        row.request, row.ticket_message, row.state = request, message, State.PROCESSED
+        # Saved as decided now (nothing below changes the row): the outbox reads the
+        # thread's mail, this message included.
+        row.save(update_fields=UPDATED)
+        _, skipped = store_attachments(message, parsed, mail_config())
+        if skipped:
+            _add_flags(Request.objects.get(pk=request.pk), [_oversize_flag(row, skipped)])
+        _notice_oversize(request, row, who, automation, skipped, now)
     else:
-        request, message, ack = _open(row, parsed, who, address, automation, thread, now, forged)
-    row.request, row.ticket_message, row.state = request, message, State.PROCESSED
-    # Saved as decided now (nothing below changes the row): the outbox reads the
-    # thread's mail, this message included.
-    row.save(update_fields=UPDATED)
-    noticed = _attachments(request, message, row, parsed, who, automation, now)
-    _participants(request, parsed, who, ours)
-    if ack is not None:
+        files, skipped = mail_files(parsed, mail_config())
+        request, message, ack = _open(
+            row, parsed, who, address, automation, thread, now, forged, files, skipped
+        )
+        row.request, row.ticket_message, row.state = request, message, State.PROCESSED
+        row.save(update_fields=UPDATED)
+        noticed = _notice_oversize(request, row, who, automation, skipped, now)
         # The acknowledgement's outbox row commits with the request (the on-commit
         # receiver is told so; the worker's sweep covers any other path). The
         # request is new in this transaction: its thread is this one mail, and no
         # mail was queued for it yet unless an over-size notice just was.
         ack.request = request
         enqueue(ack, now, raws=[row], new=not noticed)
+    _participants(request, parsed, who, ours)
     return True
 
 
@@ -251,35 +259,14 @@ def _open(
     automation: Automation,
     thread: Thread,
     now: datetime,
-    forged: Verdict | None = None,
+    forged: Verdict | None,
+    files: list[NewFile],
+    skipped: list[Skipped],
 ) -> tuple[Request, Message, Message]:
     """Open a request for the mail: (request, the inbound message, the acknowledgement)."""
     sender = resolve_contact(who, address.policy, MAIL_ACTOR, now)
     description = parsed.text.strip() or _no_text(parsed)
     continues = thread.request.number if thread.request is not None else None
-    request, ack = open_request_acknowledged(
-        MAIL_ACTOR,
-        contact=sender.contact,
-        channel=Channel.EMAIL,
-        level=_level_for(address, sender.contact),
-        subject=(parsed.subject.strip() or "(no subject)")[:200],
-        description=description,
-        received=row.received_at,
-        continues=str(continues) if continues is not None else None,
-        now=now,
-        acknowledgement_queued=True,  # by `_handle`, in this transaction
-    )
-    message = Message.objects.create(
-        request=request,
-        direction=Message.Direction.INBOUND,
-        public=True,
-        automated=automation.automated,
-        channel=Channel.EMAIL,
-        author_contact=sender.contact,
-        body_text=description,
-        body_html=parsed.html_sanitized or as_html(description),
-        at=row.received_at,
-    )
     flags = list(sender.flags)
     for other in () if forged is not None else thread.mentioned:
         flags.append(
@@ -312,15 +299,26 @@ def _open(
                 "clause": "RFC 3834",
             }
         )
-    # The request is new in this transaction: its flags are the ones in hand.
-    changed: dict[str, object] = {}
-    if flags:
-        request.flags = list(request.flags or []) + flags
-        changed["flags"] = request.flags
-    if address.team_id is not None and request.team_id is None:
-        changed["team_id"] = address.team_id
-    if changed:
-        Request.objects.filter(pk=request.pk).update(**changed)
+    if skipped:
+        flags.append(_oversize_flag(row, skipped))
+    request, ack = open_request_acknowledged(
+        MAIL_ACTOR,
+        contact=sender.contact,
+        channel=Channel.EMAIL,
+        level=_level_for(address, sender.contact),
+        subject=(parsed.subject.strip() or "(no subject)")[:200],
+        description=description,
+        received=row.received_at,
+        continues=str(continues) if continues is not None else None,
+        now=now,
+        acknowledgement_queued=True,  # by `_handle`, in this transaction
+        first=FirstMessage(
+            description, parsed.html_sanitized or "", files, automated=automation.automated
+        ),
+        flags=flags,
+        team_id=address.team_id,
+    )
+    message = request.messages.get(direction=Message.Direction.INBOUND)
     record(MAIL_ACTOR, "request.mail_intake", request, now, raw=row.pk, address=address.email)
     return request, message, ack
 
@@ -373,52 +371,40 @@ def _append(
     return message
 
 
-def _attachments(
+def _oversize_flag(row: RawMessage, skipped: list[Skipped]) -> dict[str, str]:
+    listing = ", ".join(f"{s.filename} ({s.size} bytes)" for s in skipped)
+    return {
+        "code": "oversize_attachment",
+        "message": f"not extracted (over the size limit), kept in raw message {row.pk}: {listing}",
+        "clause": "Accord practice",
+    }
+
+
+def _notice_oversize(
     request: Request,
-    message: Message,
     row: RawMessage,
-    parsed: ParsedMessage,
     who: Address,
     automation: Automation,
+    skipped: list[Skipped],
     now: datetime,
 ) -> bool:
-    """Store the attachments; True if it queued a notice to the sender (over-size)."""
-    cfg = mail_config()
-    stored, skipped = store_attachments(message, parsed, cfg)
-    if stored and message.body_html:
-        linked = link_inline_images(message.body_html, parsed, stored)
-        if linked != message.body_html:
-            message.body_html = linked
-            message.save(update_fields=["body_html"])
-    if not skipped:
+    """Tell the sender what was not extracted; True if a notice was queued."""
+    if not skipped or not who.email or automation.automated:
         return False
-    listing = ", ".join(f"{s.filename} ({s.size} bytes)" for s in skipped)
-    _add_flags(
-        Request.objects.get(pk=request.pk),
-        [
-            {
-                "code": "oversize_attachment",
-                "message": f"not extracted (over the size limit), kept in raw message "
-                f"{row.pk}: {listing}",
-                "clause": "Accord practice",
-            }
-        ],
+    cfg = mail_config()
+    enqueue_notice(
+        request,
+        key=f"oversize:{row.pk}",
+        to=who.email,
+        template="oversize",
+        context={
+            "skipped": skipped,
+            "limit": cfg.attachment_max_bytes,
+            "message_limit": cfg.message_max_bytes,
+        },
+        now=now,
     )
-    if who.email and not automation.automated:
-        enqueue_notice(
-            request,
-            key=f"oversize:{row.pk}",
-            to=who.email,
-            template="oversize",
-            context={
-                "skipped": skipped,
-                "limit": cfg.attachment_max_bytes,
-                "message_limit": cfg.message_max_bytes,
-            },
-            now=now,
-        )
-        return True
-    return False
+    return True
 
 
 def _add_flags(request: Request, flags: list[dict[str, str]]) -> None:

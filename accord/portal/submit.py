@@ -1,14 +1,13 @@
 """Opening a request from the portal's form, through the tickets service.
 
 One transaction: the per-incident charge accepted in the form (capsure end
-users), then `open_request_acknowledged` with channel `portal` (the portal can
-never claim phone or voicemail), then the customer's first message carrying the
-description and the attachments, as the mail channel does.
+users), then `open_request` with channel `portal` (the portal can never claim
+phone or voicemail) and the customer's first message carrying the description
+and the attachments, as the mail channel does.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -22,9 +21,10 @@ from accord.errors import Invalid
 from accord.intake.identity import mail_config
 from accord.portal.access import actor_of
 from accord.portal.models import PortalAccount
-from accord.storage import put
-from accord.tickets.intake import as_html, open_request_acknowledged, text
-from accord.tickets.models import Attachment, Channel, Message, Request
+from accord.tickets.inbound import FirstMessage, NewFile
+from accord.tickets.inbound import store_files as store_new_files
+from accord.tickets.intake import open_request, text
+from accord.tickets.models import Channel, Message, Request
 
 MAX_FILES = 10
 
@@ -54,17 +54,13 @@ def check_files(files: list[UploadedFile], field_name: str = "attachments") -> N
             raise Invalid(field_name, f"{f.name} is larger than the limit of {limit} bytes")
 
 
+def new_file(f: UploadedFile) -> NewFile:
+    return NewFile(f.name or "attachment", f.content_type or "application/octet-stream", f.read())
+
+
 def store_files(message: Message, files: list[UploadedFile]) -> None:
-    """Files under their SHA-256 (accord.intake.files); the name kept only in the database."""
-    for f in files:
-        data = f.read()
-        Attachment.objects.create(
-            message=message,
-            filename=(f.name or "attachment")[:255],
-            content_type=(f.content_type or "application/octet-stream")[:100],
-            size=len(data),
-            file=put(hashlib.sha256(data).hexdigest(), data),
-        )
+    """Files under their SHA-256 (accord.tickets.inbound); the name kept only in the database."""
+    store_new_files(message, [new_file(f) for f in files])
 
 
 def _details(account: PortalAccount, s: Submission) -> str:
@@ -98,7 +94,7 @@ def submit(account: PortalAccount, s: Submission, now: datetime | None = None) -
     body = f"{description}\n\n{_details(account, s)}"
     if s.accept_charge:
         accept_per_incident_charge(actor, contact, accepted_by=f"{contact.name} (portal)", now=now)
-    request, _ack = open_request_acknowledged(
+    request = open_request(
         actor,
         contact=contact,
         channel=Channel.PORTAL,
@@ -108,17 +104,6 @@ def submit(account: PortalAccount, s: Submission, now: datetime | None = None) -
         continues=s.continues.strip() or None,
         request_type=s.request_type,
         now=now,
+        first=FirstMessage(body, files=[new_file(f) for f in s.files]),
     )
-    message = Message.objects.create(
-        request=request,
-        direction=Message.Direction.INBOUND,
-        public=True,
-        automated=False,
-        channel=Channel.PORTAL,
-        author_contact=contact,
-        body_text=body,
-        body_html=as_html(body),
-        at=request.received,
-    )
-    store_files(message, s.files)
     return request

@@ -9,6 +9,7 @@ transaction with the event log and the audit trail.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -25,6 +26,7 @@ from accord.errors import DeskError, Invalid
 from accord.sla import Evaluation, Policy, load_policy
 from accord.tickets import log
 from accord.tickets.acknowledgement import acknowledgement_text
+from accord.tickets.inbound import FirstMessage, store_files
 from accord.tickets.models import Channel, Message, Request, Scope
 from accord.tickets.numbering import next_number
 from accord.tickets.queries import find_request
@@ -145,6 +147,9 @@ def open_request(
     continues: str | None = None,
     request_type: str = "",
     now: datetime | None = None,
+    first: FirstMessage | None = None,
+    flags: Sequence[dict[str, str]] = (),
+    team_id: int | None = None,
 ) -> Request:
     """Open a request; raises a DeskError naming the bad field, storing nothing."""
     request, _ = open_request_acknowledged(
@@ -158,6 +163,9 @@ def open_request(
         continues=continues,
         request_type=request_type,
         now=now,
+        first=first,
+        flags=flags,
+        team_id=team_id,
     )
     return request
 
@@ -176,8 +184,18 @@ def open_request_acknowledged(
     request_type: str = "",
     now: datetime | None = None,
     acknowledgement_queued: bool = False,
+    first: FirstMessage | None = None,
+    flags: Sequence[dict[str, str]] = (),
+    team_id: int | None = None,
 ) -> tuple[Request, Message]:
     """`open_request`, also returning the acknowledgement message it recorded.
+
+    The one door every channel opens a request through: `first` is the
+    customer's own message (the description when not given), stored with its
+    files before the acknowledgement, so at one instant the customer's words come
+    first (messages are ordered by instant, then by id); `flags` (the intake's
+    findings for the agent) follow the scope decision's, and `team_id` is the
+    team the request starts with. Nothing is patched onto the request afterwards.
 
     `acknowledgement_queued`: the caller queues the acknowledgement's outbox row
     itself in this transaction (the mail pipeline), so the on-commit signal says
@@ -240,10 +258,25 @@ def open_request_acknowledged(
         request_type=request_type,
         created=now,
         updated=now,
+        team_id=team_id,
     )
     apply_decision(request, decision)
+    request.flags = list(request.flags or []) + list(flags)
     request.save()
     attach_agreement(request, decision)
+    first = first or FirstMessage(description)
+    inbound = Message.objects.create(
+        request=request,
+        direction=Message.Direction.INBOUND,
+        public=True,
+        automated=first.automated,
+        channel=channel,
+        author_contact=who,
+        body_text=first.text,
+        body_html=first.html or as_html(first.text),
+        at=received,
+    )
+    store_files(inbound, first.files)
     # The request is new, so this transaction writes its whole log: the events'
     # places and the engine's timeline are known without reading them back, and
     # the three events are inserted together once the acknowledgement exists.

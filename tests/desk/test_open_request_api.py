@@ -32,4 +32,8 @@ def test_it_opens_a_request_with_number_notice_and_targets(desk, api_as, clock):
         "breached_at": None,
     }
     assert body["targets"]["resolution"]["due"] == "2026-11-25T16:30:00+13:00"
-    assert [m["automated"] for m in body["messages"]] == [True]
+    # The customer's own words (the one door stores them), then our acknowledgement.
+    assert [(m["direction"], m["automated"]) for m in body["messages"]] == [
+        ("inbound", False),
+        ("outbound", True),
+    ]

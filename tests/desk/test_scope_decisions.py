@@ -82,7 +82,7 @@ def test_it_excludes_a_password_reset_with_the_seeds_guidance(desk, clock, api_a
     )
     assert (r.scope, r.scope_clause) == ("excluded", "2.4.1")
     assert "Forgot your password?" in r.scope_guidance
-    ack = r.messages.get()
+    ack = r.messages.get(direction="outbound")
     assert ack.automated and "Forgot your password?" in ack.body_text
     assert _targets(api_as(desk.lead_token), r.number)["first_response"] is None
 

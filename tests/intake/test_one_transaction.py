@@ -19,11 +19,11 @@ from intake.support import deliver, message
 def _fail_after_opening(monkeypatch: Any, exc: Exception) -> None:
     """Processing fails once the request, its messages and its log are written."""
 
-    def attachments(*args: Any, **kwargs: Any) -> bool:
+    def participants(*args: Any, **kwargs: Any) -> None:
         assert Request.objects.count() == 1  # written, inside the savepoint
         raise exc
 
-    monkeypatch.setattr(pipeline, "_attachments", attachments)
+    monkeypatch.setattr(pipeline, "_participants", participants)
 
 
 def test_it_commits_the_raw_message_and_its_request_together(mail_desk: Any) -> None:
