@@ -8,6 +8,9 @@ Every instant a client gives is bounded (docs/api.md, "Instants"):
 - from everyone but importers, within `SKEW` of the server's clock (a given
   instant is a client's clock, not an attempt to rewrite history), and the
   server's clock is what gets recorded;
+- from staff opening a request (`resolve_received`), a receipt up to `RECALL`
+  back without the import permission: the call the agent took before typing it
+  in, the voicemail heard in the morning; the request's log keeps who gave it;
 - from actors with the import permission (granted explicitly, never implied by
   a role): any instant from `EARLIEST` up to `IMPORT_AHEAD` after the server's
   clock: past ones to migrate history from another desk, future ones to
@@ -32,6 +35,9 @@ IMPORT_AHEAD = timedelta(days=400)
 # A bound for instants that are only compared (filters), never recorded.
 LATEST_QUERY = datetime(2200, 1, 1, tzinfo=UTC)
 MAX_OFFSET = timedelta(hours=14)
+# How far back an agent may say a call was placed: the previous day's calls and
+# voicemails, typed in at the start of the next shift (issue 7), not history.
+RECALL = timedelta(hours=24)
 
 
 def require_aware(value: datetime, field: str) -> datetime:
@@ -85,3 +91,20 @@ def resolve_instant(actor: Actor, given: datetime | None, now: datetime, field: 
             field, "past instants are accepted only from tokens with the import permission"
         )
     return now
+
+
+def resolve_received(actor: Actor, given: datetime | None, now: datetime, field: str) -> datetime:
+    """The receipt instant of a new request: as `resolve_instant`, except that staff
+    may also give one up to `RECALL` back (the call they took before typing it in)."""
+    if given is None or not actor.is_staff or actor.can_import:
+        return resolve_instant(actor, given, now, field)
+    check_bounds(given, field)
+    if now - RECALL <= given < now - SKEW:
+        return given
+    if given < now - RECALL:
+        raise Forbidden(
+            field,
+            f"at most {RECALL // timedelta(hours=1)} hours back; earlier instants are accepted "
+            "only from users with the import permission",
+        )
+    return resolve_instant(actor, given, now, field)

@@ -39,7 +39,7 @@ from accord.tickets.targets import (
     store_targets,
     targets_apply,
 )
-from accord.timing import resolve_instant
+from accord.timing import SKEW, resolve_received
 
 
 def visible_contact(actor: Actor, contact_id: int | Contact, field: str = "contact") -> Contact:
@@ -58,6 +58,26 @@ def visible_contact(actor: Actor, contact_id: int | Contact, field: str = "conta
     ):
         raise Invalid(field, f"no contact {contact_id}")
     return contact
+
+
+# What a customer may say it used: phone and voicemail are recorded only by staff and
+# the voice line, email only by the mail intake, since CapSure gives phone and
+# voicemail notice at any hour (a customer claiming one would buy after-hours notice).
+CUSTOMER_CHANNELS = (Channel.PORTAL, Channel.API)
+
+
+def check_channel(actor: Actor, channel: str) -> str:
+    if channel not in Channel.values:
+        raise Invalid(
+            "channel", f"unknown channel {channel!r} (one of {', '.join(Channel.values)})"
+        )
+    if actor.is_customer and channel not in CUSTOMER_CHANNELS:
+        raise Invalid(
+            "channel",
+            f"{channel} is recorded by the support desk, the voice line or the mail intake; "
+            f"a customer opens a request as {' or '.join(CUSTOMER_CHANNELS)}",
+        )
+    return channel
 
 
 def check_level(policy: Policy, level: str, field: str = "level") -> str:
@@ -126,6 +146,14 @@ def record_decision(
         clause=decision.clause,
         **data,
     )
+
+
+def given_by(actor: Actor, received: datetime, now: datetime) -> dict[str, Any]:
+    """A receipt a person gave (not the receiving system's clock) is logged as theirs and
+    shown as such: the event's actor entered it at the event's `recorded`."""
+    if actor.is_staff and received < now - SKEW:
+        return {"given_by": actor.label}
+    return {}
 
 
 def attach_agreement(request: Request, decision: Decision) -> None:
@@ -207,15 +235,12 @@ def open_request_acknowledged(
     require_party(actor)
     who = visible_contact(actor, contact)
     org: Organization = who.organization
-    if channel not in Channel.values:
-        raise Invalid(
-            "channel", f"unknown channel {channel!r} (one of {', '.join(Channel.values)})"
-        )
+    check_channel(actor, channel)
     policy = load_policy(org.policy)
     check_level(policy, level)
     subject = text(subject, "subject", 200)
     description = text(description, "description")
-    received = resolve_instant(actor, received, now, "received")
+    received = resolve_received(actor, received, now, "received")
     earlier = None
     if continues:
         try:
@@ -282,7 +307,15 @@ def open_request_acknowledged(
     # the three events are inserted together once the acknowledgement exists.
     written = [
         log.build(
-            request, "opened", at=received, actor=actor, now=now, to=level, channel=channel, seq=1
+            request,
+            "opened",
+            at=received,
+            actor=actor,
+            now=now,
+            to=level,
+            channel=channel,
+            seq=1,
+            **given_by(actor, received, now),
         ),
         log.build(
             request,

@@ -204,8 +204,17 @@ def events(request: Request, zone: ZoneInfo, viewer: ZoneInfo | None) -> list[Ev
 
 def header(request: Request, zone: ZoneInfo, viewer: ZoneInfo | None) -> dict[str, Any]:
     policy = policy_of(request)
+    opened = request.events.filter(kind="opened").only("data", "recorded").first()
+    given = opened.data.get("given_by", "") if opened is not None else ""
     return {
         "received": show(request.received, zone, viewer),
+        # A receipt an agent gave ("call placed at"), not the system's clock.
+        "given": {
+            "by": given.removeprefix("user:"),
+            "at": show(opened.recorded, zone, viewer),
+        }
+        if given and opened is not None
+        else None,
         "notice": show(request.notice, zone, viewer),
         "in_hours": policy.in_hours(request.notice),
         "level": level_info(request),
