@@ -6,8 +6,10 @@ public outbound email messages of a request whose contact has an address
 are mailed, and only while fresh (`FRESH`): history imported with past
 instants is never mailed. An automated mail (acknowledgement, notice) is
 created `suppressed` instead of `queued` when the mail that opened the
-request was itself automated (RFC 3834), or when the caps on automated mail
-per address (per day) and per request are reached.
+request was itself automated (RFC 3834), when that mail failed sender
+authentication at our MTA (DMARC/SPF, the request's `authentication_failed`
+flag), or when the caps on automated mail per address (per day) and per
+request are reached.
 """
 
 from __future__ import annotations
@@ -55,6 +57,11 @@ def gate(
         return ""
     if raws and raws[0].automated:
         return "the mail that opened the request was automated (RFC 3834): no automated reply"
+    if any(f.get("code") == "authentication_failed" for f in request.flags):
+        # A sender that failed DMARC/SPF at our own MTA may be forged: an automated
+        # reply would go to someone who never wrote (backscatter), and could confirm
+        # to a forger that the request exists. An agent's reply still goes out.
+        return "the mail that opened the request failed sender authentication (DMARC/SPF)"
     cfg = mail_config()
     sent = Outbox.objects.filter(automated=True, state__in=COUNTED)
     if cfg.cap_per_address and (

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from intake.support import deliver, message
 
+from accord.notify.models import Outbox
 from accord.tickets.models import Message, Request
 
 FAILED = "mx.desk.example; spf=fail smtp.mailfrom=kiwi.example; dmarc=fail header.from=kiwi.example"
@@ -42,6 +43,12 @@ def test_a_dmarc_fail_reply_opens_a_new_flagged_request(trusted: Any) -> None:
     ]
     assert "spf=fail, dmarc=fail" in flag["message"]
     assert first.display_number in flag["message"]
+    # No automated reply goes to a sender that may be forged: the acknowledgement is
+    # kept, suppressed with the reason, for the agent to see.
+    (ack,) = Outbox.objects.filter(request_id=forged.request_id)
+    assert ack.state == Outbox.State.SUPPRESSED
+    assert "sender authentication" in ack.reason
+    assert Outbox.objects.get(request=first).state == Outbox.State.QUEUED
 
 
 def test_results_from_another_host_are_not_trusted(trusted: Any) -> None:
