@@ -319,4 +319,7 @@ def authenticate(secret: str) -> Actor | None:
         ApiToken.objects.filter(pk=token.pk).update(last_used=now)
     if token.user is not None:
         return staff(token.user) if token.user.is_active else None
-    return Actor(contact=token.contact)
+    contact = token.contact
+    if contact is None or contact.deactivated or contact.organization.deactivated:
+        return None  # a deactivated contact or organisation (accord.contracts.edits)
+    return Actor(contact=contact)

@@ -17,17 +17,21 @@ from accord.api.schemas import (
     ContactIn,
     ContactOut,
     ContactPage,
+    ContactPatch,
     DesignatedContactIn,
+    DomainIn,
     EntitlementIn,
     EntitlementOut,
+    EntitlementPatch,
     ErrorOut,
     OrganizationIn,
     OrganizationOut,
     OrganizationPage,
+    OrganizationPatch,
     TokenIn,
     TokenOut,
 )
-from accord.contracts import services
+from accord.contracts import edits, services
 from accord.contracts.models import Contact, Entitlement, Organization
 from accord.errors import NotFound
 from accord.keyset import page
@@ -43,6 +47,8 @@ def _org(o: Organization) -> dict[str, object]:
         "policy": o.policy,
         "hosting": o.hosting,
         "designated_contact": o.designated_contact_id,
+        "active": o.deactivated is None,
+        "domains": [d.domain for d in o.email_domains.all()],
     }
 
 
@@ -54,6 +60,8 @@ def _contact(c: Contact) -> dict[str, object]:
         "email": c.email,
         "phone": c.phone,
         "role": c.role,
+        "active": c.deactivated is None,
+        "unverified": hasattr(c, "unverified"),
     }
 
 
@@ -66,6 +74,7 @@ def _entitlement(e: Entitlement) -> dict[str, object]:
         "ends": e.ends,
         "paid": e.paid,
         "note": e.note,
+        "active": e.deactivated is None,
     }
 
 
@@ -79,7 +88,7 @@ def create_organization(request: HttpRequest, payload: OrganizationIn):
 def list_organizations(request: HttpRequest, cursor: str | None = None, limit: int = 50):
     """Oldest first, by id; customers see only their own."""
     actor = actor_of(request)
-    qs = Organization.objects.all()
+    qs = Organization.objects.prefetch_related("email_domains")
     if actor.organization is not None:
         qs = qs.filter(pk=actor.organization.pk)
     rows, nxt = page(qs, "id", False, cursor, limit, is_datetime=False)
@@ -89,6 +98,42 @@ def list_organizations(request: HttpRequest, cursor: str | None = None, limit: i
 @router.get("/organizations/{org_id}", response={200: OrganizationOut, **ERRORS})
 def get_organization(request: HttpRequest, org_id: int):
     return _org(services.get_organization(actor_of(request), org_id, field="org_id"))
+
+
+@router.patch("/organizations/{org_id}", response={200: OrganizationOut, **ERRORS})
+def edit_organization(request: HttpRequest, org_id: int, payload: OrganizationPatch):
+    """Rename, change hosting, or (`active`) deactivate/reactivate; audited."""
+    data = payload.dict(exclude_unset=True)
+    return _org(edits.update_organization(actor_of(request), org_id, **data))
+
+
+@router.delete("/organizations/{org_id}", response={200: OrganizationOut, **ERRORS})
+def deactivate_organization(request: HttpRequest, org_id: int):
+    """Deactivates (never deletes: requests point to it); PATCH `active: true` undoes it."""
+    return _org(edits.set_organization_active(actor_of(request), org_id, False))
+
+
+@router.get("/organizations/{org_id}/domains", response={200: list[str], **ERRORS})
+def list_domains(request: HttpRequest, org_id: int):
+    org = services.get_organization(actor_of(request), org_id, field="org_id")
+    return [d.domain for d in org.email_domains.all()]
+
+
+@router.post("/organizations/{org_id}/domains", response={201: OrganizationOut, **ERRORS})
+def add_domain(request: HttpRequest, org_id: int, payload: DomainIn):
+    """Unknown senders from this domain are matched to the organisation, unverified."""
+    actor = actor_of(request)
+    edits.add_domain(actor, org_id, payload.domain)
+    return HttpStatus(201, _org(services.get_organization(actor, org_id)))
+
+
+@router.delete(
+    "/organizations/{org_id}/domains/{domain}", response={200: OrganizationOut, **ERRORS}
+)
+def remove_domain(request: HttpRequest, org_id: int, domain: str):
+    actor = actor_of(request)
+    edits.remove_domain(actor, org_id, domain)
+    return _org(services.get_organization(actor, org_id))
 
 
 @router.put("/organizations/{org_id}/designated-contact", response={200: OrganizationOut, **ERRORS})
@@ -125,7 +170,7 @@ def list_contacts(
 ):
     """Oldest first, by id; customers see only their organisation's contacts."""
     actor = actor_of(request)
-    qs = Contact.objects.all()
+    qs = Contact.objects.select_related("unverified")
     if organization is not None:
         qs = qs.filter(organization=services.get_organization(actor, organization))
     elif actor.organization is not None:
@@ -145,6 +190,19 @@ def get_contact(request: HttpRequest, contact_id: int):
     return _contact(contact)
 
 
+@router.patch("/contacts/{contact_id}", response={200: ContactOut, **ERRORS})
+def edit_contact(request: HttpRequest, contact_id: int, payload: ContactPatch):
+    """Name, email, phone, role, or (`active`) deactivate/reactivate; audited."""
+    data = payload.dict(exclude_unset=True)
+    return _contact(edits.update_contact(actor_of(request), contact_id, **data))
+
+
+@router.delete("/contacts/{contact_id}", response={200: ContactOut, **ERRORS})
+def deactivate_contact(request: HttpRequest, contact_id: int):
+    """Deactivates (never deletes: requests point to it); PATCH `active: true` undoes it."""
+    return _contact(edits.set_contact_active(actor_of(request), contact_id, False))
+
+
 @router.post("/entitlements", response={201: EntitlementOut, **ERRORS})
 def create_entitlement(request: HttpRequest, payload: EntitlementIn):
     return HttpStatus(
@@ -161,3 +219,27 @@ def list_entitlements(request: HttpRequest, organization: int | None = None):
     elif actor.organization is not None:
         qs = qs.filter(organization=actor.organization)
     return [_entitlement(e) for e in qs]
+
+
+@router.get("/entitlements/{entitlement_id}", response={200: EntitlementOut, **ERRORS})
+def get_entitlement(request: HttpRequest, entitlement_id: int):
+    actor = actor_of(request)
+    ent = Entitlement.objects.filter(pk=entitlement_id).first()
+    if ent is None or (
+        actor.organization is not None and ent.organization_id != actor.organization.pk
+    ):
+        raise NotFound("entitlement_id", f"no entitlement {entitlement_id}")
+    return _entitlement(ent)
+
+
+@router.patch("/entitlements/{entitlement_id}", response={200: EntitlementOut, **ERRORS})
+def edit_entitlement(request: HttpRequest, entitlement_id: int, payload: EntitlementPatch):
+    """Dates, kind, paid, note, or (`active`) withdraw/restore; new decisions only."""
+    data = payload.dict(exclude_unset=True)
+    return _entitlement(edits.update_entitlement(actor_of(request), entitlement_id, changes=data))
+
+
+@router.delete("/entitlements/{entitlement_id}", response={200: EntitlementOut, **ERRORS})
+def deactivate_entitlement(request: HttpRequest, entitlement_id: int):
+    """Withdraws it from new scope decisions (never deleted: decisions cite it)."""
+    return _entitlement(edits.set_entitlement_active(actor_of(request), entitlement_id, False))

@@ -40,6 +40,22 @@ class OrganizationOut(Schema):
     policy: str
     hosting: str
     designated_contact: int | None
+    active: bool
+    domains: list[str]
+
+
+class OrganizationPatch(Schema):
+    """Only the fields given change; `active: false` deactivates, `true` reactivates."""
+
+    model_config = {"extra": "forbid"}  # a misspelt field is refused, not ignored
+
+    name: str | None = None
+    hosting: str | None = None
+    active: bool | None = None
+
+
+class DomainIn(Schema):
+    domain: str
 
 
 class OrganizationPage(Schema):
@@ -76,6 +92,20 @@ class ContactOut(Schema):
     email: str
     phone: str
     role: str
+    active: bool
+    unverified: bool
+
+
+class ContactPatch(Schema):
+    """Only the fields given change; `active: false` deactivates, `true` reactivates."""
+
+    model_config = {"extra": "forbid"}  # a misspelt field is refused, not ignored
+
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    role: str | None = None
+    active: bool | None = None
 
 
 class ContactPage(Schema):
@@ -100,6 +130,21 @@ class EntitlementOut(Schema):
     ends: date | None
     paid: bool
     note: str
+    active: bool
+
+
+class EntitlementPatch(Schema):
+    """Only the fields given change (`ends: null` makes it open-ended); `active: false`
+    withdraws it from new scope decisions, `true` brings it back."""
+
+    model_config = {"extra": "forbid"}  # a misspelt field is refused, not ignored
+
+    kind: str | None = None
+    starts: date | None = None
+    ends: date | None = None
+    paid: bool | None = None
+    note: str | None = None
+    active: bool | None = None
 
 
 class RequestIn(Schema):

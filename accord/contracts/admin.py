@@ -1,10 +1,15 @@
-"""Read-only admin views of the contract data; changes go through the API's services."""
+"""Read-only admin views of the contract data.
+
+Changes go through accord.contracts' services, from the desk's Administration ›
+Organisations pages and the API, which audit them.
+"""
 
 from django.contrib import admin
 
 from accord.audit.readonly import ReadOnlyAdmin, ReadOnlyInline
 from accord.contracts.models import (
     Contact,
+    EmailDomain,
     Entitlement,
     Installation,
     Organization,
@@ -41,5 +46,5 @@ class ContactAdmin(ReadOnlyAdmin):
     search_fields = ["name", "email"]
 
 
-for model in (PerIncidentAgreement, Release, Installation, UpdateDelivery):
+for model in (EmailDomain, PerIncidentAgreement, Release, Installation, UpdateDelivery):
     admin.site.register(model, ReadOnlyAdmin)

@@ -7,6 +7,7 @@ organisation so several policies live side by side in one install.
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.functions import Lower
 
 from accord.sla.policy_spec import CONTACT_ROLES
 
@@ -49,9 +50,36 @@ class Organization(models.Model):
         help_text="capella 4.3: communications should go through this contact",
     )
     created = models.DateTimeField()
+    # Deactivated, never deleted: requests, invoices and the audit trail point here.
+    deactivated = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="organization_name_unique_ci"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def active(self) -> bool:
+        return self.deactivated is None
+
+
+class EmailDomain(models.Model):
+    """A mail domain of one customer: unknown senders from it are matched to it, unverified."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="email_domains"
+    )
+    domain = models.CharField(max_length=253, unique=True, help_text="lower case, e.g. kiwi.nz")
+    created = models.DateTimeField()
+
+    class Meta:
+        ordering = ["domain"]
+
+    def __str__(self) -> str:
+        return self.domain
 
 
 class Contact(models.Model):
@@ -63,6 +91,9 @@ class Contact(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     role = models.CharField(max_length=20, choices=ContactRole.choices)
     created = models.DateTimeField()
+    # A deactivated contact keeps its requests; it is no longer matched by mail,
+    # its tokens stop working, and no new request is opened for it.
+    deactivated = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -75,6 +106,10 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>" if self.email else self.name
+
+    @property
+    def active(self) -> bool:
+        return self.deactivated is None and self.organization.deactivated is None
 
 
 class Entitlement(models.Model):
@@ -91,6 +126,9 @@ class Entitlement(models.Model):
     )
     note = models.CharField(max_length=200, blank=True)
     created = models.DateTimeField()
+    # Withdrawn (entered by mistake, or cancelled): no longer counts for new scope
+    # decisions; decisions already recorded keep the reason they were given.
+    deactivated = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.starts}..{self.ends or ''}"

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accord.accounts.actor import Actor
 from accord.accounts.permissions import CONTRACTS, require
+from accord.accounts.services import clean_email
 from accord.audit.services import record
 from accord.contracts.models import (
     Contact,
@@ -60,6 +61,41 @@ def check_policy(name: str) -> str:
     return name
 
 
+def check_organization_name(name: str, exclude: int | None = None) -> str:
+    """A name no other organisation has, compared without case (issue 10)."""
+    value = _text(name, "name")
+    taken = Organization.objects.filter(name__iexact=value)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude)
+    if taken.exists():
+        raise Invalid("name", f"an organization named {value!r} already exists")
+    return value
+
+
+def check_hosting(hosting: str) -> str:
+    if hosting not in Hosting.values:
+        raise Invalid("hosting", f"expected one of {', '.join(Hosting.values)}")
+    return hosting
+
+
+def check_contact_role(role: str) -> str:
+    if role not in ContactRole.values:
+        raise Invalid("role", f"expected one of {', '.join(ContactRole.values)}")
+    return role
+
+
+def check_contact_email(email: str, org: Organization, exclude: int | None = None) -> str:
+    """A well-formed address (or "") not already used by another contact of `org`."""
+    value = clean_email(_text(email, "email", required=False, max_length=254))
+    if value:
+        taken = Contact.objects.filter(organization=org, email=value)
+        if exclude is not None:
+            taken = taken.exclude(pk=exclude)
+        if taken.exists():
+            raise Invalid("email", f"{value} is already a contact of this organization")
+    return value
+
+
 def get_organization(
     actor: Actor, organization_id: int, field: str = "organization"
 ) -> Organization:
@@ -73,9 +109,12 @@ def get_organization(
 def _referenced_organization(actor: Actor, organization_id: int) -> Organization:
     """An organisation named in a request body: unknown is invalid input (422), not 404."""
     try:
-        return get_organization(actor, organization_id)
+        org = get_organization(actor, organization_id)
     except NotFound as exc:
         raise Invalid(exc.field, exc.message) from None
+    if org.deactivated is not None:
+        raise Invalid("organization", f"{org.name} is deactivated")
+    return org
 
 
 def _recheck(actor: Actor, org: Organization, now: datetime) -> None:
@@ -91,10 +130,11 @@ def create_organization(
 ) -> Organization:
     _staff_only(actor)
     now = now or timezone.now()
-    if hosting not in Hosting.values:
-        raise Invalid("hosting", f"expected one of {', '.join(Hosting.values)}")
     org = Organization.objects.create(
-        name=_text(name, "name"), policy=check_policy(policy), hosting=hosting, created=now
+        name=check_organization_name(name),
+        policy=check_policy(policy),
+        hosting=check_hosting(hosting),
+        created=now,
     )
     record(actor, "organization.create", org, now, name=org.name, policy=policy, hosting=hosting)
     return org
@@ -114,15 +154,11 @@ def create_contact(
     _staff_only(actor)
     now = now or timezone.now()
     org = _referenced_organization(actor, organization)
-    if role not in ContactRole.values:
-        raise Invalid("role", f"expected one of {', '.join(ContactRole.values)}")
-    email = _text(email, "email", required=False, max_length=254).lower()
-    if email and Contact.objects.filter(organization=org, email=email).exists():
-        raise Invalid("email", f"{email} is already a contact of this organization")
+    check_contact_role(role)
     contact = Contact.objects.create(
         organization=org,
         name=_text(name, "name"),
-        email=email,
+        email=check_contact_email(email, org),
         phone=_text(phone, "phone", required=False, max_length=40),
         role=role,
         created=now,
@@ -145,6 +181,8 @@ def set_designated_contact(
         found = Contact.objects.filter(pk=contact, organization=org).first()
         if found is None:
             raise Invalid("contact", f"no contact {contact} in this organization")
+        if found.deactivated is not None:
+            raise Invalid("contact", f"{found.name} is deactivated")
         org.designated_contact = found
     org.save(update_fields=["designated_contact"])
     record(actor, "organization.designated_contact", org, now, contact=contact)

@@ -5,7 +5,10 @@ for a configured address, then the IMAP source's address, then the default
 one; `None` only when no address is configured at all (the message is then
 quarantined, never dropped, and can be retried once one exists).
 
-`resolve_contact` finds the sender among the contacts; an unknown sender gets
+`resolve_contact` finds the sender among the active contacts. An unknown sender
+at a domain an organisation claims (`EmailDomain`) becomes an unverified end user
+of that organisation: the request runs under its contract at once and carries a
+flag for an agent to confirm (or link elsewhere). Any other unknown sender gets
 an unverified contact in a holding organisation of its own (one per address and
 policy, so unverified senders never see each other's requests), which has no
 entitlement, so the request is `not_entitled` until an agent links it.
@@ -20,6 +23,7 @@ from django.db import IntegrityError, transaction
 
 from accord.accounts.actor import Actor
 from accord.audit.services import record
+from accord.contracts.edits import organization_for_domain
 from accord.contracts.models import Contact, ContactRole, Hosting, Organization
 from accord.intake.mail.model import Address, ParsedMessage
 from accord.intake.models import HoldingOrganization, ImapSource, SupportAddress, UnverifiedContact
@@ -107,11 +111,13 @@ def resolve_contact(who: Address, policy: str, actor: Actor, now: datetime) -> S
         .select_related("organization__holdingorganization", "unverified")
         .order_by("id")
     )
-    real = [c for c in known if not hasattr(c.organization, "holdingorganization")]
+    real = [c for c in known if not hasattr(c.organization, "holdingorganization") and c.active]
     if real:
         ranked = sorted(real, key=lambda c: (c.organization.policy != policy, c.pk))
         chosen = ranked[0]
         flags = []
+        if hasattr(chosen, "unverified"):  # matched by domain earlier, not yet confirmed
+            flags.append(_unverified_flag(who.email, chosen.organization))
         if len(real) > 1:
             others = ", ".join(c.organization.name for c in ranked[1:])
             flags.append(
@@ -122,7 +128,10 @@ def resolve_contact(who: Address, policy: str, actor: Actor, now: datetime) -> S
                     "clause": "Accord practice",
                 }
             )
-        return Sender(chosen, False, flags)
+        return Sender(chosen, hasattr(chosen, "unverified"), flags)
+    by_domain = _by_domain(who, known, actor, now)
+    if by_domain is not None:
+        return by_domain
     org = holding_organization(policy, now, who.email)
     existing = next((c for c in known if c.organization_id == org.pk), None)
     if existing is not None:
@@ -143,6 +152,39 @@ def resolve_contact(who: Address, policy: str, actor: Actor, now: datetime) -> S
     return Sender(contact, True, [_unverified_flag(who.email)])
 
 
+def _by_domain(who: Address, known: list[Contact], actor: Actor, now: datetime) -> Sender | None:
+    """An unverified end user of the organisation claiming the sender's domain, if any.
+
+    End user, the least a contract grants (CapSure: supported per incident until an
+    agent makes them an authorised administrator); None when the organisation has a
+    deactivated contact of that address, which an agent must decide about.
+    """
+    org = organization_for_domain(who.email)
+    if org is None or any(c.organization_id == org.pk for c in known):
+        return None
+    try:
+        with transaction.atomic():
+            contact = Contact.objects.create(
+                organization=org,
+                name=(who.name or who.email)[:200],
+                email=who.email.lower(),
+                role=ContactRole.USER,
+                created=now,
+            )
+            UnverifiedContact.objects.create(contact=contact, created=now)
+            record(
+                actor,
+                "contact.create_unverified",
+                contact,
+                now,
+                email=who.email,
+                matched_domain=who.email.lower().rpartition("@")[2],
+            )
+    except IntegrityError:  # the same sender's other mail, in another process
+        contact = Contact.objects.get(organization=org, email=who.email.lower())
+    return Sender(contact, True, [_unverified_flag(who.email, org)])
+
+
 def _unknown(who: Address, policy: str, now: datetime) -> Sender:
     """The one contact per policy for mail that names no sender at all."""
     org = holding_organization(policy, now)
@@ -160,10 +202,15 @@ def _unknown(who: Address, policy: str, now: datetime) -> Sender:
     return Sender(contact, True, [flag])
 
 
-def _unverified_flag(email: str) -> dict[str, str]:
-    return {
-        "code": "unverified_sender",
-        "message": f"{email} is not a known contact: link it to its organisation, "
-        "then override the scope",
-        "clause": "Accord practice",
-    }
+def _unverified_flag(email: str, org: Organization | None = None) -> dict[str, str]:
+    if org is not None:
+        domain = email.lower().rpartition("@")[2]
+        message = (
+            f"{email} is not a known contact; matched to {org.name} by its domain {domain} "
+            "as an end user: confirm them (or link them elsewhere) on their contact page"
+        )
+    else:
+        message = (
+            f"{email} is not a known contact: link it to its organisation, then override the scope"
+        )
+    return {"code": "unverified_sender", "message": message, "clause": "Accord practice"}

@@ -1,4 +1,4 @@
-"""Linking an unknown sender to the organisation they belong to.
+"""Linking an unknown sender to the organisation they belong to, or confirming one.
 
 Mail from an unknown address opens requests for an unverified contact in the
 policy's holding organisation (not entitled). `link_sender` is the agent's
@@ -43,6 +43,8 @@ def link_sender(
     org = Organization.objects.filter(pk=organization).first()
     if org is None or HoldingOrganization.objects.filter(organization=org).exists():
         raise Invalid("organization", f"no customer organisation {organization}")
+    if org.deactivated is not None:
+        raise Invalid("organization", f"{org.name} is deactivated")
     open_requests = list(
         Request.objects.select_for_update(of=("self",))
         .filter(contact=found)
@@ -90,3 +92,30 @@ def _move(
     if contact.email:
         Participant.objects.get_or_create(request=request, email=contact.email.lower())
     return finish_change(request, actor, now, "request.link_sender", organization=org.pk)
+
+
+@transaction.atomic
+def confirm_sender(actor: Actor, *, contact: int, now: datetime | None = None) -> Contact:
+    """Confirm a sender matched to a customer by their mail domain: they are that
+    organisation's contact. Their open requests lose the unverified-sender flag;
+    their scope stays as decided (it was decided under this organisation)."""
+    now = now or timezone.now()
+    require_staff(actor)
+    found = Contact.objects.select_for_update().filter(pk=contact).first()
+    if found is None or not UnverifiedContact.objects.filter(contact=found).exists():
+        raise Invalid("contact", f"no unverified contact {contact}")
+    if HoldingOrganization.objects.filter(organization_id=found.organization_id).exists():
+        raise Invalid("contact", "a sender in a holding organisation is linked, not confirmed")
+    UnverifiedContact.objects.filter(contact=found).delete()
+    record(actor, "contact.confirm", found, now, organization=found.organization_id)
+    for request in (
+        Request.objects.select_for_update(of=("self",))
+        .filter(contact=found)
+        .exclude(status=Status.CLOSED)
+        .order_by("number")
+    ):
+        kept = [f for f in request.flags if f.get("code") not in SENDER_FLAGS]
+        if kept != request.flags:
+            request.flags = kept
+            finish_change(request, actor, now, "request.sender_confirmed", contact=found.pk)
+    return found

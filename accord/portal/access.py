@@ -43,6 +43,9 @@ def account_of(request: HttpRequest) -> PortalAccount | None:
             .filter(user_id=user.pk)
             .first()
         )
+        if account is not None and not account.contact.active:
+            account = None  # deactivated contact or organisation: signed out
+
     request._portal_account = account  # type: ignore[attr-defined]
     return account
 

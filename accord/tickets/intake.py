@@ -57,6 +57,8 @@ def visible_contact(actor: Actor, contact_id: int | Contact, field: str = "conta
         actor.organization is not None and contact.organization_id != actor.organization.pk
     ):
         raise Invalid(field, f"no contact {contact_id}")
+    if not contact.active:
+        raise Invalid(field, f"{contact.name} is deactivated (or their organization is)")
     return contact
 
 

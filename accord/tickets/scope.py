@@ -112,7 +112,9 @@ def _entitlement(
             agreement=agreement,
         )
     # An organisation has a handful of entitlements: one read, the dates compared here.
-    held = list(Entitlement.objects.filter(organization=org, kind__in=rule.any_of))
+    held = list(
+        Entitlement.objects.filter(organization=org, kind__in=rule.any_of, deactivated__isnull=True)
+    )
     current = [
         e
         for e in held

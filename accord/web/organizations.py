@@ -89,7 +89,11 @@ def today_of(org: Organization, now: datetime) -> date:
 def entitlements(org: Organization, today: date) -> list[EntitlementView]:
     rows = org.entitlements.order_by("-starts", "-pk")
     return [
-        EntitlementView(e, e.starts <= today and (e.ends is None or today <= e.ends)) for e in rows
+        EntitlementView(
+            e,
+            e.deactivated is None and e.starts <= today and (e.ends is None or today <= e.ends),
+        )
+        for e in rows
     ]
 
 

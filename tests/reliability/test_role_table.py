@@ -18,12 +18,14 @@ from django.test import Client
 from accord.accounts import services as accounts
 from accord.api.app import api
 from accord.audit.models import AuditEntry
-from accord.contracts.models import Release
+from accord.contracts.models import Entitlement, Release
 from accord.storage import put
 from accord.tickets.models import Attachment, Message, Request
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "roles.md"
-ROW = re.compile(r"^\| `(GET|POST|PUT) /api/v1(\S+)` \| (\S+) \| (\S+) \| (\S+) \| (\S+) \|$")
+ROW = re.compile(
+    r"^\| `(GET|POST|PUT|PATCH|DELETE) /api/v1(\S+)` \| (\S+) \| (\S+) \| (\S+) \| (\S+) \|$"
+)
 # Operations walked by their own tests (the second table of docs/roles.md).
 OWN_TEST_ROW = re.compile(
     r"^\| `(GET|POST|PUT|PATCH|DELETE) /api/v1(\S+)` \| (\S+) \| (\S+) \| (\S+) \| (\S+) \| (tests/\S+) \|$"
@@ -72,6 +74,10 @@ def _bodies(desk: Any, number: str, other: str, release: int, seq: int) -> dict[
     return {
         "/organizations": {"name": "New Org", "policy": "capella"},
         "/organizations/{org_id}/designated-contact": {"contact": mere},
+        "/organizations/{org_id}": {"name": "Kiwi Ltd", "hosting": "hosted"},
+        "/organizations/{org_id}/domains": {"domain": "kiwi.example"},
+        "/contacts/{contact_id}": {"phone": "+64 4 555 0101"},
+        "/entitlements/{entitlement_id}": {"note": "walked"},
         "/contacts": {"organization": kiwi, "name": "X", "role": "administrator"},
         "/tokens": {"contact": mere},
         "/contacts/{contact_id}/invite": {},
@@ -147,10 +153,19 @@ def test_every_api_operation_answers_as_the_table_says(desk, api_as, tokens, who
         file=put(hashlib.sha256(b"ok").hexdigest(), b"ok"),
     )
     bodies = _bodies(desk, number, other, release.pk, seq)
+    entitlement = Entitlement.objects.filter(organization=desk.kiwi).first()
+    assert entitlement is not None
     client = api_as(tokens[who])
     problems = []
     for method, path, allowed in table():
-        url = path.format(org_id=desk.kiwi.pk, contact_id=desk.mere.pk, number=number, id=att.pk)
+        url = path.format(
+            org_id=desk.kiwi.pk,
+            contact_id=desk.mere.pk,
+            number=number,
+            id=att.pk,
+            entitlement_id=entitlement.pk,
+            domain="kiwi.example",
+        )
         audited = AuditEntry.objects.count()
         if path.startswith("/attachments/"):
             response = Client().get(f"/api/v1{url}", headers=client.headers)
@@ -158,6 +173,10 @@ def test_every_api_operation_answers_as_the_table_says(desk, api_as, tokens, who
             response = client.get(url)
         elif method == "PUT":
             response = client.put(url, bodies[path])
+        elif method == "PATCH":
+            response = client.patch(url, bodies[path])
+        elif method == "DELETE":
+            response = client.delete(url)
         else:
             response = client.post(url, bodies[path])
         forbidden = response.status_code == 403

@@ -5,26 +5,23 @@ from __future__ import annotations
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accord.contracts.models import Contact, Organization
 from accord.errors import DeskError
 from accord.intake.models import HoldingOrganization, UnverifiedContact
-from accord.intake.services import link_sender
+from accord.intake.services import confirm_sender, link_sender
 from accord.tickets.models import Request
 from accord.web import organizations as read
-from accord.web.access import actor_for, staff_required
+from accord.web.access import actor_for, agent_of, is_admin, staff_required
 from accord.web.views.common import page_context
 
 
-def edit_url(name: str, pk: int) -> str:
-    """The edit form's address when the admin pages provide one (issue 10), else ""."""
-    try:
-        return reverse(name, args=[pk])
-    except NoReverseMatch:
-        return ""
+def edit_url(request: HttpRequest, name: str, pk: int) -> str:
+    """The admin page that edits the object, for admins (the contracts permission)."""
+    return reverse(name, args=[pk]) if is_admin(agent_of(request)) else ""
 
 
 def _org(pk: int) -> Organization:
@@ -49,7 +46,7 @@ def organization_page(request: HttpRequest, org_id: int) -> HttpResponse:
         "contacts": read.contacts(org),
         "lines": read.request_lines(requests, now),
         "request_count": requests.count(),
-        "edit_url": edit_url("web:organization-edit", org.pk),
+        "edit_url": edit_url(request, "web:organization-edit", org.pk),
         "holding": HoldingOrganization.objects.filter(organization=org).exists(),
     }
     return render(request, "web/organization.html", page_context(request, **ctx))
@@ -61,8 +58,10 @@ class LinkForm(forms.Form):
     def __init__(self, *args: object, contact: Contact, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         holding = HoldingOrganization.objects.values_list("organization_id", flat=True)
-        orgs = Organization.objects.exclude(pk__in=holding).filter(
-            policy=contact.organization.policy
+        orgs = (
+            Organization.objects.exclude(pk__in=holding)
+            .exclude(pk=contact.organization_id)
+            .filter(policy=contact.organization.policy, deactivated__isnull=True)
         )
         field = self.fields["organization"]
         assert isinstance(field, forms.ChoiceField)
@@ -76,14 +75,17 @@ def _contact_page(
 ) -> HttpResponse:
     now = timezone.now()
     unverified = UnverifiedContact.objects.filter(contact=contact).exists()
+    holding = HoldingOrganization.objects.filter(organization=contact.organization).exists()
     ctx = {
+        # Matched by mail domain (accord.intake.route): confirmed rather than linked.
+        "by_domain": contact.email.rpartition("@")[2] if unverified and not holding else "",
         "contact": contact,
         "org": contact.organization,
         "unverified": unverified,
         "link_form": form or (LinkForm(contact=contact) if unverified else None),
         "lines": read.request_lines(Request.objects.filter(contact=contact), now, limit=200),
         "designated": contact.organization.designated_contact_id == contact.pk,
-        "edit_url": edit_url("web:contact-edit", contact.pk),
+        "edit_url": edit_url(request, "web:contact-edit", contact.pk),
     }
     return render(request, "web/contact.html", page_context(request, **ctx), status=status)
 
@@ -117,6 +119,20 @@ def link_contact(request: HttpRequest, contact_id: int) -> HttpResponse:
         )
     except DeskError as exc:
         form.add_error("organization" if exc.field == "organization" else None, exc.message)
+        return _contact_page(request, contact, form, status=exc.status)
+    return redirect("web:contact", contact_id=contact.pk)
+
+
+@require_POST
+@staff_required
+def confirm_contact(request: HttpRequest, contact_id: int) -> HttpResponse:
+    """Confirm a sender matched to an organisation by their mail domain."""
+    contact = _contact(contact_id)
+    try:
+        confirm_sender(actor_for(request), contact=contact.pk)
+    except DeskError as exc:
+        form = LinkForm(contact=contact)
+        form.add_error(None, exc.message)
         return _contact_page(request, contact, form, status=exc.status)
     return redirect("web:contact", contact_id=contact.pk)
 

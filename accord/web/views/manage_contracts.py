@@ -1,0 +1,247 @@
+"""Administration of customers: organisations, their domains, contacts, entitlements.
+
+Admins only (the contracts permission, docs/roles.md). Every POST parses one
+form and calls one service of accord.contracts (create, edit, deactivate); a
+refusal comes back as the page with the error next to the field the service
+named and nothing stored. Nothing is deleted but an email domain, which no
+request points to: deactivating keeps every request, invoice and audit entry.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accord.contracts import edits, services
+from accord.contracts.models import Contact, EmailDomain, Entitlement, Organization
+from accord.errors import DeskError
+from accord.web.access import actor_for, admin_required
+from accord.web.contract_forms import (
+    ContactForm,
+    DomainForm,
+    EntitlementForm,
+    OrganizationForm,
+    put_error,
+)
+from accord.web.views.common import page_context
+
+
+def _render(request: HttpRequest, template: str, status: int = 200, **ctx: Any) -> HttpResponse:
+    ctx = page_context(request, section="web/manage/organizations.html", **ctx)
+    return render(request, template, ctx, status=status)
+
+
+def _list_page(request: HttpRequest, form: OrganizationForm, status: int = 200) -> HttpResponse:
+    rows = (
+        Organization.objects.filter(holdingorganization__isnull=True)
+        .annotate(people=Count("contacts"))
+        .prefetch_related(Prefetch("email_domains", queryset=EmailDomain.objects.all()))
+        .order_by("deactivated", "name")
+    )
+    return _render(request, "web/manage/organizations.html", status, rows=rows, form=form)
+
+
+@admin_required
+def organizations(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _list_page(request, OrganizationForm(initial={"hosting": "hosted"}))
+    form = OrganizationForm(request.POST)
+    if not form.is_valid():
+        return _list_page(request, form, status=422)
+    try:
+        org = services.create_organization(actor_for(request), **form.cleaned_data)
+    except DeskError as exc:
+        put_error(form, exc.field, exc.message)
+        return _list_page(request, form, status=exc.status)
+    return redirect("web:organization-edit", org_id=org.pk)
+
+
+def _org(org_id: int) -> Organization:
+    org = Organization.objects.filter(pk=org_id, holdingorganization__isnull=True).first()
+    if org is None:
+        raise Http404("no such organisation")
+    return org
+
+
+def _org_page(
+    request: HttpRequest, org: Organization, status: int = 200, **forms_: forms.Form
+) -> HttpResponse:
+    ctx = {
+        "org": org,
+        "form": forms_.get("form")
+        or OrganizationForm(initial={"name": org.name, "hosting": org.hosting}, editing=True),
+        "domain_form": forms_.get("domain_form") or DomainForm(),
+        "contact_form": forms_.get("contact_form") or ContactForm(initial={"role": "user"}),
+        "entitlement_form": forms_.get("entitlement_form") or EntitlementForm(),
+        "domains": org.email_domains.all(),
+        "contacts": org.contacts.order_by("deactivated", "name", "pk"),
+        "entitlements": org.entitlements.order_by("deactivated", "-starts", "-pk"),
+    }
+    return _render(request, "web/manage/organization.html", status, **ctx)
+
+
+@admin_required
+def organization_edit(request: HttpRequest, org_id: int) -> HttpResponse:
+    org = _org(org_id)
+    if request.method != "POST":
+        return _org_page(request, org)
+    form = OrganizationForm(request.POST, editing=True)
+    if form.is_valid():
+        try:
+            edits.update_organization(actor_for(request), org.pk, **form.cleaned_data)
+        except DeskError as exc:
+            put_error(form, exc.field, exc.message)
+        else:
+            return redirect("web:organization-edit", org_id=org.pk)
+    return _org_page(request, _org(org_id), status=422, form=form)
+
+
+@admin_required
+@require_POST
+def organization_active(request: HttpRequest, org_id: int) -> HttpResponse:
+    org = _org(org_id)
+    edits.set_organization_active(actor_for(request), org.pk, request.POST.get("active") == "1")
+    return redirect("web:organization-edit", org_id=org.pk)
+
+
+@admin_required
+@require_POST
+def domain_add(request: HttpRequest, org_id: int) -> HttpResponse:
+    org = _org(org_id)
+    form = DomainForm(request.POST)
+    if form.is_valid():
+        try:
+            edits.add_domain(actor_for(request), org.pk, form.cleaned_data["domain"])
+        except DeskError as exc:
+            put_error(form, exc.field, exc.message)
+            return _org_page(request, org, status=exc.status, domain_form=form)
+        return redirect("web:organization-edit", org_id=org.pk)
+    return _org_page(request, org, status=422, domain_form=form)
+
+
+@admin_required
+@require_POST
+def domain_remove(request: HttpRequest, org_id: int) -> HttpResponse:
+    org = _org(org_id)
+    try:
+        edits.remove_domain(actor_for(request), org.pk, request.POST.get("domain", ""))
+    except DeskError as exc:
+        form = DomainForm()
+        put_error(form, exc.field, exc.message)
+        return _org_page(request, org, status=exc.status, domain_form=form)
+    return redirect("web:organization-edit", org_id=org.pk)
+
+
+@admin_required
+@require_POST
+def contact_add(request: HttpRequest, org_id: int) -> HttpResponse:
+    org = _org(org_id)
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        try:
+            services.create_contact(actor_for(request), organization=org.pk, **form.cleaned_data)
+        except DeskError as exc:
+            put_error(form, exc.field, exc.message)
+            return _org_page(request, org, status=exc.status, contact_form=form)
+        return redirect("web:organization-edit", org_id=org.pk)
+    return _org_page(request, org, status=422, contact_form=form)
+
+
+@admin_required
+@require_POST
+def entitlement_add(request: HttpRequest, org_id: int) -> HttpResponse:
+    org = _org(org_id)
+    form = EntitlementForm(request.POST)
+    if form.is_valid():
+        try:
+            services.create_entitlement(
+                actor_for(request), organization=org.pk, **form.cleaned_data
+            )
+        except DeskError as exc:
+            put_error(form, exc.field, exc.message)
+            return _org_page(request, org, status=exc.status, entitlement_form=form)
+        return redirect("web:organization-edit", org_id=org.pk)
+    return _org_page(request, org, status=422, entitlement_form=form)
+
+
+def _contact(contact_id: int) -> Contact:
+    found = Contact.objects.select_related("organization").filter(pk=contact_id).first()
+    if found is None:
+        raise Http404("no such contact")
+    return found
+
+
+def _contact_page(
+    request: HttpRequest, contact: Contact, form: ContactForm, status: int = 200
+) -> HttpResponse:
+    ctx = {"contact": contact, "org": contact.organization, "form": form}
+    return _render(request, "web/manage/contact.html", status, **ctx)
+
+
+@admin_required
+def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
+    contact = _contact(contact_id)
+    if request.method != "POST":
+        initial = {f: getattr(contact, f) for f in ("name", "email", "phone", "role")}
+        return _contact_page(request, contact, ContactForm(initial=initial))
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        try:
+            edits.update_contact(actor_for(request), contact.pk, **form.cleaned_data)
+        except DeskError as exc:
+            put_error(form, exc.field, exc.message)
+        else:
+            return redirect("web:organization-edit", org_id=contact.organization_id)
+    return _contact_page(request, contact, form, status=422)
+
+
+@admin_required
+@require_POST
+def contact_active(request: HttpRequest, contact_id: int) -> HttpResponse:
+    contact = _contact(contact_id)
+    edits.set_contact_active(actor_for(request), contact.pk, request.POST.get("active") == "1")
+    return redirect("web:organization-edit", org_id=contact.organization_id)
+
+
+def _entitlement(entitlement_id: int) -> Entitlement:
+    found = Entitlement.objects.select_related("organization").filter(pk=entitlement_id).first()
+    if found is None:
+        raise Http404("no such entitlement")
+    return found
+
+
+def _entitlement_page(
+    request: HttpRequest, ent: Entitlement, form: EntitlementForm, status: int = 200
+) -> HttpResponse:
+    ctx = {"entitlement": ent, "org": ent.organization, "form": form}
+    return _render(request, "web/manage/entitlement.html", status, **ctx)
+
+
+@admin_required
+def entitlement_edit(request: HttpRequest, entitlement_id: int) -> HttpResponse:
+    ent = _entitlement(entitlement_id)
+    if request.method != "POST":
+        initial = {f: getattr(ent, f) for f in ("kind", "starts", "ends", "paid", "note")}
+        return _entitlement_page(request, ent, EntitlementForm(initial=initial))
+    form = EntitlementForm(request.POST)
+    if form.is_valid():
+        try:
+            edits.update_entitlement(actor_for(request), ent.pk, changes=form.cleaned_data)
+        except DeskError as exc:
+            put_error(form, exc.field, exc.message)
+        else:
+            return redirect("web:organization-edit", org_id=ent.organization_id)
+    return _entitlement_page(request, ent, form, status=422)
+
+
+@admin_required
+@require_POST
+def entitlement_active(request: HttpRequest, entitlement_id: int) -> HttpResponse:
+    ent = _entitlement(entitlement_id)
+    edits.set_entitlement_active(actor_for(request), ent.pk, request.POST.get("active") == "1")
+    return redirect("web:organization-edit", org_id=ent.organization_id)
