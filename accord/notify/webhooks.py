@@ -30,8 +30,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accord.accounts.actor import Actor
+from accord.accounts.permissions import CONFIGURATION, require
 from accord.audit.services import record
-from accord.errors import Conflict, Forbidden, Invalid, NotFound
+from accord.errors import Conflict, Invalid, NotFound
 from accord.notify.models import Webhook, WebhookDelivery
 from accord.notify.rules import WEBHOOK_EVENTS
 from accord.notify.transport import PermanentError, TemporaryError
@@ -201,9 +202,8 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def require_admin(actor: Actor) -> None:
-    agent = getattr(actor.user, "agent", None) if actor.user is not None else None
-    if agent is None or agent.role != "admin":
-        raise Forbidden("webhook", "only staff administrators manage webhooks")
+    """Webhooks are desk configuration (docs/roles.md): admins only."""
+    require(actor, CONFIGURATION, field="webhook")
 
 
 @transaction.atomic
