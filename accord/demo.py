@@ -124,6 +124,7 @@ class _Builder:
         received: datetime,
         subject: str,
         description: str,
+        request_type: str = "",
     ) -> Request:
         return intake.open_request(
             self.actor,
@@ -133,6 +134,7 @@ class _Builder:
             subject=subject,
             description=description,
             received=received,
+            request_type=request_type,
             now=self.now,
         )
 
@@ -259,6 +261,15 @@ def _load(now: datetime) -> None:
         b.ago(days=1),
         "Please reset my password",
         "I forgot my password and cannot log in.",
+        request_type="password_reset",  # chosen in the portal: excluded at once
+    )
+    b.request(  # read from the text: a suggestion on the Triage page, targets running
+        hana,
+        "medium",
+        "email",
+        b.ago(hours=5),
+        "New label printer",
+        "Hi, we bought a new label printer for the warehouse. Can you help us set it up?",
     )
     several = b.request(
         hana,

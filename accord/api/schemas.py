@@ -236,6 +236,10 @@ class FlagOut(Schema):
     code: str
     message: str
     clause: str
+    exclusion: str | None = Field(None, description="exclusion_suggested: the excluded type")
+    guidance: str | None = Field(
+        None, description="exclusion_suggested: what is mailed to the customer if confirmed"
+    )
 
 
 class AttachmentOut(Schema):

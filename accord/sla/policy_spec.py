@@ -391,12 +391,63 @@ class EntitlementSpec(Strict):
     rules: list[EntitlementRule] = Field(min_length=1)
 
 
+def _check_patterns(values: list[str]) -> list[str]:
+    """Each pattern must compile (matched case-insensitively, docs/policy-format.md)."""
+    for value in values:
+        try:
+            re.compile(value, re.IGNORECASE)
+        except re.error as exc:
+            raise ValueError(f"{value!r} is not a regular expression: {exc}") from None
+    return values
+
+
 class ExclusionSpec(Strict):
     id: str
     clause: str
     label: str
     guidance: str
+    words: str = ""  # the policy's own words for this item, quoted to the customer
+    # Literal phrases (whole words) and regular expressions that read as a request of
+    # this type; matched on the customer's own words only (accord/tickets/triage.py).
     keywords: list[str] = []
+    patterns: list[str] = []
+
+    @field_validator("patterns")
+    @classmethod
+    def _compiles(cls, value: list[str]) -> list[str]:
+        return _check_patterns(value)
+
+
+class LevelClaimSpec(Strict):
+    """A level the customer states in a mail's subject or first lines ("Severity 1")."""
+
+    level: str
+    patterns: list[str] = Field(min_length=1)
+    clause: str
+
+    @field_validator("patterns")
+    @classmethod
+    def _compiles(cls, value: list[str]) -> list[str]:
+        return _check_patterns(value)
+
+
+class TriageSpec(Strict):
+    """How a request's text is read at intake (docs/scope.md).
+
+    `errors`: words that report an Error; a text with one is never suggested as an
+    excluded request. `claims`: the level vocabulary, tried in file order, in the
+    subject and the first `claim_lines` lines of the customer's own text.
+    """
+
+    errors: list[str] = []
+    errors_clause: str = ""
+    claims: list[LevelClaimSpec] = []
+    claim_lines: int = Field(default=5, ge=0, le=50)
+
+    @field_validator("errors")
+    @classmethod
+    def _compiles(cls, value: list[str]) -> list[str]:
+        return _check_patterns(value)
 
 
 class ExceptionSpec(Strict):
@@ -480,6 +531,23 @@ class PolicySpec(Strict):
     on_premises: OnPremisesSpec | None = None
     required_fields: list[RequiredFieldSpec] = []
     guidance: GuidanceSpec
+    triage: TriageSpec = TriageSpec()
+
+    @model_validator(mode="after")
+    def _claimed_levels_exist(self) -> PolicySpec:
+        _raise_all(
+            "PolicySpec",
+            [
+                _problem(
+                    ("triage", "claims", i, "level"),
+                    f"unknown level {c.level!r} (one of {', '.join(self.levels)})",
+                    c.level,
+                )
+                for i, c in enumerate(self.triage.claims)
+                if c.level not in self.levels
+            ],
+        )
+        return self
 
     @field_validator("channels", mode="wrap")
     @classmethod

@@ -108,13 +108,38 @@ def as_html(body: str) -> str:
     return linebreaks(escape(body))
 
 
-def apply_decision(request: Request, decision: Decision) -> None:
-    """Copy the decision onto the request (unsaved); see `attach_agreement`."""
+# Flags a scope decision makes; deciding again replaces them. Other flags (mail
+# intake, a pending suggestion when deciding again) stay.
+DECIDED_FLAGS = frozenset(
+    {
+        "missing_information",
+        "no_designated_contact",
+        "not_designated_contact",
+        "no_installation",
+        "late_update",
+        "charge_acceptance_suggested",
+    }
+)
+SUGGESTION_FLAGS = frozenset({"exclusion_suggested", "several_issues"})
+
+
+def apply_decision(request: Request, decision: Decision, *, again: bool = False) -> None:
+    """Copy the decision onto the request (unsaved); see `attach_agreement`.
+
+    `again`: a stored request decided again (`decision_for`), which keeps its
+    exclusion suggestion as the agent left it.
+    """
     request.scope = decision.decision
     request.scope_reason = decision.reason
     request.scope_clause = decision.clause
     request.scope_guidance = decision.guidance
-    request.flags = decision.flags
+    replaced = DECIDED_FLAGS if again else DECIDED_FLAGS | SUGGESTION_FLAGS
+    kept = [
+        f for f in request.flags or [] if not (isinstance(f, dict) and f.get("code") in replaced)
+    ]
+    request.flags = decision.flags + kept
+    if not again:
+        request.suggested_exclusion = decision.suggested
 
 
 def decision_for(request: Request) -> Decision:
@@ -129,6 +154,7 @@ def decision_for(request: Request) -> Decision:
         continues=request.continues_id is not None,
         request_id=request.pk,
         request_type=request.request_type,
+        suggest=False,
     )
 
 
@@ -136,7 +162,7 @@ def record_decision(
     actor: Actor, request: Request, decision: Decision, now: datetime, **data: Any
 ) -> None:
     """Copy a new decision onto a stored request and log it; the caller saves it."""
-    apply_decision(request, decision)
+    apply_decision(request, decision, again=True)
     log.append(
         request,
         "scope",

@@ -106,6 +106,13 @@ class Request(models.Model):
         help_text="an excluded type the customer chose (capella 2.4), e.g. password_reset",
     )
     flags = models.JSONField(default=list, help_text="[{code, message, clause}] for the agent")
+    suggested_exclusion = models.CharField(
+        max_length=50,
+        blank=True,
+        default="",
+        help_text="an excluded type (capella 2.4) the text reads as, waiting for an agent to "
+        "confirm or dismiss it; the targets run meanwhile (docs/scope.md)",
+    )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -154,6 +161,12 @@ class Request(models.Model):
                 condition=Q(merged_into__isnull=False),
             ),
             models.Index(fields=["next_due", "id"], name="request_next_due"),
+            # The review list of suggested exclusions: the few rows waiting for an agent.
+            models.Index(
+                fields=["received", "id"],
+                name="request_suggested_exclusion",
+                condition=~Q(suggested_exclusion=""),
+            ),
             # The agents' queue: unresolved, unmerged, nearest due first.
             models.Index(
                 fields=["next_due", "id"],

@@ -21,6 +21,7 @@ from accord.contracts.models import Organization, PerIncidentAgreement
 from accord.errors import Conflict, Invalid
 from accord.tickets import log
 from accord.tickets.actions import finish_change, require_not_closed, require_staff
+from accord.tickets.exclusions import drop_suggestion
 from accord.tickets.intake import (
     apply_decision,
     as_html,
@@ -86,6 +87,7 @@ def override_scope(
         clause = exceptions[cause]
     request.scope, request.scope_reason, request.scope_clause = decision, reason, clause
     request.scope_guidance, request.scope_overridden = guidance, True
+    drop_suggestion(request)
     log.append(
         request,
         "scope",

@@ -10,7 +10,6 @@ helps whoever asked), then entitlement, then the release.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -31,6 +30,7 @@ from accord.errors import Invalid
 from accord.sla import Policy
 from accord.sla.durations import parse_duration
 from accord.tickets.models import Scope
+from accord.tickets.triage import Reading, read_exclusion
 
 
 @dataclass(frozen=True)
@@ -44,20 +44,45 @@ class Decision:
     # What the customer's message needs (docs/scope.md): missing kinds, dates,
     # versions, the rate. Never shown raw; the scope templates word it.
     details: dict[str, Any] = field(default_factory=dict)
+    # An excluded type the text reads as (capella 2.4): a suggestion, flagged for an
+    # agent to confirm or dismiss; the decision itself does not depend on it.
+    suggested: str = ""
 
 
 def _flag(code: str, message: str, clause: str, **extra: str) -> dict[str, str]:
     return {"code": code, "message": message, "clause": clause, **extra}
 
 
-def matching_exclusion(policy: Policy, text: str) -> Any:
-    """The first excluded request type (capella 2.4) whose keywords appear in `text`."""
-    lowered = text.lower()
-    for exclusion in policy.spec.exclusions:
-        for keyword in exclusion.keywords:
-            if re.search(rf"\b{re.escape(keyword.lower())}\b", lowered):
-                return exclusion
-    return None
+def suggestion_flags(policy: Policy, reading: Reading) -> list[dict[str, str]]:
+    """The flags for what the text suggests: "looks like 2.4.N", or several issues (5.4)."""
+    flags: list[dict[str, str]] = []
+    if reading.suggestion is not None:
+        ex = reading.suggestion.exclusion
+        flags.append(
+            _flag(
+                "exclusion_suggested",
+                f"looks like {ex.clause} ({ex.label}): \u201c{reading.suggestion.words}\u201d; "
+                "the targets run until an agent confirms or dismisses it",
+                ex.clause,
+                exclusion=ex.id,
+                guidance=ex.guidance,
+                words=reading.suggestion.words,
+            )
+        )
+    elif reading.issues > 1 and reading.parts:
+        looks = "; ".join(
+            f"issue {n} looks like {m.exclusion.clause} ({m.exclusion.label})"
+            for n, m in reading.parts
+        )
+        flags.append(
+            _flag(
+                "several_issues",
+                f"{reading.issues} issues in one request ({looks}): split it so that each "
+                "has its own number and decision",
+                policy.spec.guidance.split_clause or "5.4",
+            )
+        )
+    return flags
 
 
 def chosen_exclusion(policy: Policy, request_type: str) -> Any:
@@ -270,19 +295,26 @@ def decide(
     continues: bool = False,
     request_id: int | None = None,
     request_type: str = "",
+    suggest: bool = True,
 ) -> Decision:
     """The scope decision for a request with this notice instant and text.
 
     `request_type`: an excluded type the customer chose (the portal's form); it
-    decides the exclusion whatever the text says. Empty: the text's keywords do.
+    decides the exclusion whatever the text says. Otherwise the text is only read
+    for a suggestion (`suggested` and its flag; accord/tickets/triage.py), which
+    an agent confirms or dismisses; `suggest=False` when deciding a stored
+    request again, whose suggestion was already made (and maybe dismissed).
     """
     local_day = notice.astimezone(policy.zone).date()
     flags = _missing_information(policy, org, contact, description, continues)
     release_block, release_flags = _on_premises(policy, org, contact, local_day)
     flags += release_flags
-    exclusion = chosen_exclusion(policy, request_type) or matching_exclusion(
-        policy, f"{subject}\n{description}"
-    )
+    exclusion = chosen_exclusion(policy, request_type)
+    suggested = ""
+    if exclusion is None and suggest:
+        reading = read_exclusion(policy, subject, description)
+        flags += suggestion_flags(policy, reading)
+        suggested = reading.suggestion.exclusion.id if reading.suggestion else ""
     if exclusion is not None:
         return Decision(
             Scope.EXCLUDED,
@@ -299,6 +331,7 @@ def decide(
             entitled.clause,
             flags=flags,
             details=entitled.details,
+            suggested=suggested,
         )
     if release_block is not None:
         return Decision(
@@ -308,7 +341,13 @@ def decide(
             flags=flags,
             agreement=entitled.agreement,
             details=release_block.details,
+            suggested=suggested,
         )
     return Decision(
-        Scope.IN_SCOPE, entitled.reason, entitled.clause, flags=flags, agreement=entitled.agreement
+        Scope.IN_SCOPE,
+        entitled.reason,
+        entitled.clause,
+        flags=flags,
+        agreement=entitled.agreement,
+        suggested=suggested,
     )

@@ -15,6 +15,7 @@ from typing import Any
 from django.template.loader import render_to_string
 
 from accord.sla import Policy
+from accord.sla.policy_spec import ExclusionSpec
 from accord.tickets.models import Request, Scope
 
 TEMPLATED = (Scope.NOT_ENTITLED, Scope.AWAITING_UPGRADE)
@@ -63,3 +64,16 @@ def missing_information_message(request: Request, policy: Policy) -> str:
     ]
     context = {**_base(request, policy), "missing": missing, "clause": flags[0]["clause"]}
     return _render("missing_information", policy, context)
+
+
+def exclusion_message(request: Request, policy: Policy, exclusion: ExclusionSpec) -> str:
+    """capella 2.4: the guidance mailed when an agent confirms an excluded type."""
+    context = {
+        **_base(request, policy),
+        "subject": request.subject,
+        "clause": exclusion.clause,
+        "label": exclusion.label,
+        "words": exclusion.words or exclusion.label,
+        "guidance": exclusion.guidance,
+    }
+    return _render("excluded", policy, context)

@@ -15,12 +15,14 @@ from typing import Any
 from django import forms
 
 from accord.accounts.actor import Actor
-from accord.tickets import actions, restructure
+from accord.tickets import actions, exclusions, restructure
 from accord.tickets.models import Request, Scope
 from accord.web.forms import (
     AcceptChargeForm,
     AssignForm,
     CallForm,
+    ConfirmExclusionForm,
+    DismissExclusionForm,
     LevelForm,
     MergeForm,
     ReplyForm,
@@ -90,6 +92,18 @@ def _accept_charge(actor: Actor, number: int, d: dict[str, Any]) -> object:
     return restructure.accept_per_incident(actor, number, accepted_by=d["accepted_by"])
 
 
+def _confirm_exclusion(actor: Actor, number: int, d: dict[str, Any]) -> object:
+    return exclusions.confirm_exclusion(actor, number, reason=d["reason"])
+
+
+def _dismiss_exclusion(actor: Actor, number: int, d: dict[str, Any]) -> object:
+    return exclusions.dismiss_exclusion(actor, number, reason=d["reason"])
+
+
+def _exclusion_suggested(request: Request) -> bool:
+    return bool(request.suggested_exclusion)
+
+
 def _charge_pending(request: Request) -> bool:
     """Only a request waiting for its per-incident charge to be accepted offers it."""
     return request.scope == Scope.NOT_ENTITLED and not hasattr(request, "per_incident_agreement")
@@ -98,6 +112,24 @@ def _charge_pending(request: Request) -> bool:
 ACTIONS: dict[str, Action] = {
     a.name: a
     for a in (
+        Action(
+            "confirm-exclusion",
+            "Confirm the suggested exclusion",
+            "Confirm exclusion",
+            ConfirmExclusionForm,
+            _confirm_exclusion,
+            False,
+            _exclusion_suggested,
+        ),
+        Action(
+            "dismiss-exclusion",
+            "Dismiss the suggestion",
+            "Dismiss",
+            DismissExclusionForm,
+            _dismiss_exclusion,
+            False,
+            _exclusion_suggested,
+        ),
         Action("reply", "Public reply", "Send reply", ReplyForm, _reply, False),
         Action("note", "Internal note", "Add note", ReplyForm, _note, False),
         Action("call", "Log a call", "Log call", CallForm, _call, False),

@@ -117,3 +117,22 @@ class AcceptChargeForm(forms.Form):
     """capsure: the end user accepted the hourly charge (e.g. on the phone)."""
 
     accepted_by = forms.CharField(max_length=200, label="Accepted by (name)", strip=True)
+
+
+class ConfirmExclusionForm(forms.Form):
+    """Confirming a suggested exclusion (capella 2.4): the reason is optional."""
+
+    reason = forms.CharField(
+        required=False,
+        strip=True,
+        label="Note (optional; the customer gets the policy's guidance)",
+        widget=forms.TextInput(),
+    )
+
+
+class DismissExclusionForm(forms.Form):
+    """Dismissing it: why this is a supported request (kept in the event log)."""
+
+    reason = forms.CharField(
+        strip=True, label="Why it is supported", widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -130,6 +130,8 @@ _FLAG_LABELS = {
     "mentions_request": "Mentions another request",
     "charge_acceptance_suggested": "Customer replied \u201cI accept\u201d: confirm the charge",
     "missing_information": "Missing information",
+    "exclusion_suggested": "Suggested exclusion (an agent decides)",
+    "several_issues": "Several issues in one request",
 }
 
 

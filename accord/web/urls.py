@@ -16,6 +16,7 @@ from accord.web.views import (
     report,
     reports,
     search,
+    triage,
 )
 
 app_name = "web"
@@ -109,6 +110,7 @@ urlpatterns = [
     path("releases/", releases.releases_page, name="releases"),
     path("releases/<int:release_id>/status/", releases.release_status, name="release-status"),
     path("search/", search.search_page, name="search"),
+    path("triage/exclusions/", triage.suggested_exclusions, name="suggested-exclusions"),
     path("organizations/<int:org_id>/", organizations.organization_page, name="organization"),
     path("contacts/<int:contact_id>/", organizations.contact_page, name="contact"),
     path("contacts/<int:contact_id>/link/", organizations.link_contact, name="contact-link"),

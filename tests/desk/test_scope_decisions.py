@@ -76,15 +76,13 @@ def test_it_ignores_a_subscription_that_is_not_paid_up(desk, clock):
     assert _open(desk, desk.lapsed_contact, "low", at=clock.at).scope == "not_entitled"
 
 
-def test_it_excludes_a_password_reset_with_the_seeds_guidance(desk, clock, api_as):
+def test_it_only_suggests_a_password_reset_read_in_the_text(desk, clock, api_as):
+    # An exclusion read from the text is a suggestion (tests/desk/test_exclusion_suggestions.py).
     r = _open(
         desk, desk.mere, "urgent", "Please reset my password", "I forgot my password.", at=clock.at
     )
-    assert (r.scope, r.scope_clause) == ("excluded", "2.4.1")
-    assert "Forgot your password?" in r.scope_guidance
-    ack = r.messages.get(direction="outbound")
-    assert ack.automated and "Forgot your password?" in ack.body_text
-    assert _targets(api_as(desk.lead_token), r.number)["first_response"] is None
+    assert (r.scope, r.suggested_exclusion) == ("in_scope", "password_reset")
+    assert _targets(api_as(desk.lead_token), r.number)["first_response"]["state"] == "running"
 
 
 def test_it_does_not_exclude_on_a_word_inside_another_word(desk, clock):
@@ -92,7 +90,7 @@ def test_it_does_not_exclude_on_a_word_inside_another_word(desk, clock):
     r = _open(
         desk, desk.mere, "low", "vpnotes field empty", "The vpnotes field is empty.", at=clock.at
     )
-    assert r.scope == "in_scope"
+    assert (r.scope, r.suggested_exclusion) == ("in_scope", "")
 
 
 def test_it_supports_a_capsure_end_user_only_after_the_charge_is_accepted(desk, clock, api_as):

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accord.intake.models import HoldingOrganization, RawMessage, SupportAddress
 from accord.notify.models import Outbox
+from accord.tickets.exclusions import confirm_exclusion
 from intake.support import CAPSURE, deliver, message
 
 NY = ZoneInfo("America/New_York")
@@ -57,12 +58,20 @@ def test_it_gives_an_unknown_sender_an_unverified_contact_and_explains(mail_desk
     assert again.raw.request.contact == request.contact
 
 
-def test_it_recognises_an_excluded_request_and_gives_the_guidance(mail_desk: Any) -> None:
+def test_it_suggests_an_exclusion_and_mails_the_guidance_once_an_agent_confirms(
+    mail_desk: Any,
+) -> None:
     request = deliver(message("Please reset my password", body="I forgot it.")).raw.request
-    assert request.scope == "excluded"
+    assert (request.scope, request.suggested_exclusion) == ("in_scope", "password_reset")
     ack = Outbox.objects.get(request=request)
-    assert "Forgot your password?" in ack.body_text
-    assert "Forgot your password?" in ack.body_html
+    assert "Target for first response" in ack.body_text  # the targets run meanwhile
+    assert "Forgot your password?" not in ack.body_text
+    confirm_exclusion(mail_desk.lead, request.number)
+    guidance = Outbox.objects.filter(request=request).exclude(pk=ack.pk).get()
+    assert guidance.to_email == "mere@kiwi.example"
+    assert "Forgot your password?" in guidance.body_text
+    assert "Forgot your password?" in guidance.body_html
+    assert "clause 2.4.1" in guidance.body_text
 
 
 def test_it_acknowledges_with_number_level_dues_hours_and_out_of_hours_advice(

@@ -195,6 +195,7 @@ def test_it_prints_a_json_schema_naming_every_top_level_section() -> None:
         "on_premises",
         "required_fields",
         "guidance",
+        "triage",
     ]
     assert set(schema["required"]) == {
         "policy",

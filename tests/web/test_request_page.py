@@ -58,7 +58,11 @@ def test_it_explains_every_deadline_to_its_clause(
 def test_it_shows_the_scope_decision_with_clause_and_guidance(
     agent_client: Client, open_req: OpenRequest
 ) -> None:
-    req = open_req(subject="Please reset my password", description="I forgot my password.")
+    req = open_req(
+        subject="Please reset my password",
+        description="I forgot my password.",
+        request_type="password_reset",  # chosen by the customer: excluded at once
+    )
     html = page(agent_client, req.display_number)
     assert "Excluded request type" in html
     assert "clause 2.4.1" in html

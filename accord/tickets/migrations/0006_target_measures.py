@@ -15,6 +15,10 @@ def backfill(apps, schema_editor):
     from accord.tickets.models import Request
     from accord.tickets.targets import store_targets
 
+    # Asked through the historical model first: the live model may have columns
+    # added by later migrations, which a fresh database does not have yet here.
+    if not apps.get_model("tickets", "Request").objects.filter(targets__isnull=False).exists():
+        return
     now = timezone.now()
     for request in Request.objects.filter(targets__isnull=False).distinct().iterator():
         store_targets(request, now)

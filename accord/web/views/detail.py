@@ -19,9 +19,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accord.errors import DeskError, NotFound
+from accord.tickets import exclusions
 from accord.tickets.macros import usable as usable_macros
 from accord.tickets.models import Request, Status
 from accord.tickets.queries import find_request
+from accord.tickets.scope_messages import exclusion_message
 from accord.tickets.targets import evaluate_request, policy_of, targets_apply
 from accord.web import present
 from accord.web.access import actor_for, staff_required
@@ -68,6 +70,9 @@ def panel_context(
         for name, spec in ACTIONS.items()
         if spec.applies(req) or (name == active and not done)
     ]
+    # The suggested exclusion's two actions sit with the suggestion, not in the list.
+    decide = [i for i in items if i.name in SUGGESTION_ACTIONS]
+    items = [i for i in items if i.name not in SUGGESTION_ACTIONS]
     return {
         "req": req,
         "head": present.header(req, zone, viewer),
@@ -77,6 +82,7 @@ def panel_context(
         "deliveries": present.deliveries(req, zone, viewer),
         "events": present.events(req, zone, viewer),
         "action_items": items,
+        "suggestion": suggestion_view(req, decide),
         "closed": req.status == Status.CLOSED,
         "active": active,
         "done": done,
@@ -84,6 +90,25 @@ def panel_context(
         "macros": list(usable_macros(actor_for(http))),
         "macro_body": "",
         "macro_chosen": "",
+    }
+
+
+SUGGESTION_ACTIONS = ("confirm-exclusion", "dismiss-exclusion")
+
+
+def suggestion_view(req: Request, decide: list[ActionItem]) -> dict[str, Any] | None:
+    """A suggested exclusion: what matched, and the mail the customer gets if confirmed."""
+    spec = exclusions.suggested(req)
+    if spec is None:
+        return None
+    flag: dict[str, str] = next(
+        (f for f in req.flags or [] if f.get("code") == exclusions.FLAG), {}
+    )
+    return {
+        "spec": spec,
+        "words": flag.get("words", ""),
+        "preview": exclusion_message(req, policy_of(req), spec),
+        "actions": decide,
     }
 
 
