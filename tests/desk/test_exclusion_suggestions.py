@@ -29,7 +29,7 @@ def test_it_suggests_an_exclusion_and_keeps_the_targets_running(desk, clock, api
     assert flag["clause"] == "2.4.1" and flag["exclusion"] == "password_reset"
     assert flag["message"].startswith("looks like 2.4.1 (Password reset)")
     assert "Forgot your password?" in flag["guidance"]
-    ack = r.messages.get()
+    ack = r.messages.get(direction="outbound")
     assert "Target for first response" in ack.body_text
     assert "Forgot your password?" not in ack.body_text  # not decided yet
 
