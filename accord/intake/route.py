@@ -16,6 +16,7 @@ entitlement, so the request is `not_entitled` until an agent links it.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -68,6 +69,16 @@ def sender_of(parsed: ParsedMessage) -> Address | None:
     return parsed.from_addr or parsed.sender
 
 
+# The holding key of a mail without a sender: never an address (no "@").
+NO_SENDER = "no-sender:"
+
+
+def _holding_name(key: str, policy: str) -> str:
+    if key.startswith(NO_SENDER):
+        return f"Unverified: no sender #{key.removeprefix(NO_SENDER)} ({policy})"[:200]
+    return f"Unverified: {key} ({policy})"[:200]
+
+
 def holding_organization(policy: str, now: datetime, email: str = "") -> Organization:
     """The holding organisation of one unknown sender (`email`, lower case) under `policy`."""
     email = email.lower()[:254]
@@ -78,7 +89,7 @@ def holding_organization(policy: str, now: datetime, email: str = "") -> Organiz
     try:
         with transaction.atomic():
             org = Organization.objects.create(
-                name=f"Unverified: {email or 'no sender'} ({policy})"[:200],
+                name=_holding_name(email, policy),
                 policy=policy,
                 hosting=Hosting.HOSTED,
                 created=now,
@@ -186,14 +197,18 @@ def _by_domain(who: Address, known: list[Contact], actor: Actor, now: datetime) 
 
 
 def _unknown(who: Address, policy: str, now: datetime) -> Sender:
-    """The one contact per policy for mail that names no sender at all."""
-    org = holding_organization(policy, now)
-    contact = Contact.objects.filter(organization=org, email="", name=who.name).first()
-    if contact is None:
-        contact = Contact.objects.create(
-            organization=org, name=who.name, email="", role=ContactRole.ADMINISTRATOR, created=now
-        )
-        UnverifiedContact.objects.create(contact=contact, created=now)
+    """A holding organisation and contact of its own for a mail that names no sender.
+
+    Nothing says two such mails come from one person, so they never share an
+    organisation (docs/reliability.md): a contact linked later, or a token issued
+    for it, sees that one mail's request and no other.
+    """
+    key = f"{NO_SENDER}{uuid.uuid4().hex[:12]}"
+    org = holding_organization(policy, now, key)
+    contact = Contact.objects.create(
+        organization=org, name=who.name, email="", role=ContactRole.ADMINISTRATOR, created=now
+    )
+    UnverifiedContact.objects.create(contact=contact, created=now)
     flag = {
         "code": "no_sender",
         "message": "the mail names no sender (no From or Sender): find out who wrote it",

@@ -33,3 +33,14 @@ def test_two_unverified_senders_are_isolated(mail_desk: Any) -> None:
         headers={"Authorization": f"Bearer {token}"},
     )
     assert other.status_code == 404
+
+
+def test_two_mails_without_a_sender_never_share_an_organisation(mail_desk: Any) -> None:
+    first = deliver(b"To: support@capella.example\nSubject: who am I\n\nbody\n").raw.request
+    second = deliver(b"To: support@capella.example\nSubject: me neither\n\nbody\n").raw.request
+    assert first.contact_id != second.contact_id
+    assert first.organization_id != second.organization_id
+    for request in (first, second):
+        assert request.contact.email == ""
+        assert any(f["code"] == "no_sender" for f in request.flags)
+        assert request.organization.name.startswith("Unverified: no sender #")
