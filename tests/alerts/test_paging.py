@@ -163,3 +163,29 @@ def test_the_rota_refuses_bad_input_naming_the_field(desk: Desk, rota: dict[str,
         with pytest.raises(Invalid) as caught:
             oncall.add_shift(boss, **{**args, **change})  # type: ignore[arg-type]
         assert caught.value.field == field
+
+
+def test_raising_a_night_request_to_severity_1_pages_once(desk: Desk, rota: dict[str, Any]) -> None:
+    request = _sev1(desk, level="sev3")  # no after-hours target: no page
+    alert(NIGHT + timedelta(minutes=1))
+    assert not Page.objects.exists()
+    later = NIGHT + timedelta(minutes=10)
+    actions.change_level(desk.lead, request.number, to="sev1", now=later)
+    actions.change_level(desk.lead, request.number, to="sev2", now=later + timedelta(minutes=1))
+    alert(later + timedelta(minutes=2))
+    assert [k for k, _, _ in _pages(request)] == ["oncall"]
+    assert _page_mail(request) == ["agent@desk.example"]
+
+
+def test_a_crash_before_the_receiver_is_swept_by_the_worker(
+    desk: Desk, rota: dict[str, Any]
+) -> None:
+    from accord.notify.alerts import alert_request_events
+    from accord.tickets.models import Event
+
+    request = _sev1(desk)  # in tests on-commit receivers do not run: as if the process died
+    assert Event.objects.filter(request=request, alerted__isnull=True).exists()
+    assert alert(NIGHT + timedelta(seconds=30)) >= 1
+    assert not Event.objects.filter(request=request, alerted__isnull=True).exists()
+    assert alert_request_events(request.pk, NIGHT + timedelta(minutes=1)) == 0  # claimed once
+    assert len(_pages(request)) == 1 and _page_mail(request) == ["agent@desk.example"]

@@ -30,6 +30,7 @@ from accord.web.access import actor_for, staff_required
 from accord.web.actions import ACTIONS, Action, attach_error, make_form, unbound_forms
 from accord.web.sla_view import notice_explanation, target_views
 from accord.web.views.common import is_htmx, page_context
+from accord.web.views.oncall import request_alerts
 from accord.web.zones import viewer_zone
 
 
@@ -81,6 +82,7 @@ def panel_context(
         "messages_": present.messages(req, zone, viewer),
         "deliveries": present.deliveries(req, zone, viewer),
         "events": present.events(req, zone, viewer),
+        **request_alerts(req, zone, viewer),
         "action_items": items,
         "suggestion": suggestion_view(req, decide),
         "closed": req.status == Status.CLOSED,

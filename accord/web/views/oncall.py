@@ -31,6 +31,7 @@ from accord.web.access import actor_for, is_manager, staff_required
 from accord.web.views.common import page_context
 
 DAYS_SHOWN = 14
+EXAMPLE = "2026-11-30 09:00"
 
 
 def _choices(blank: str) -> list[tuple[str, str]]:
@@ -39,8 +40,8 @@ def _choices(blank: str) -> list[tuple[str, str]]:
 
 class ShiftForm(forms.Form):
     user = forms.ChoiceField(choices=[])
-    starts = forms.CharField(max_length=40, help_text="YYYY-MM-DD HH:MM, the policy's zone")
-    ends = forms.CharField(max_length=40)
+    starts = forms.CharField(max_length=40, widget=forms.TextInput(attrs={"placeholder": EXAMPLE}))
+    ends = forms.CharField(max_length=40, widget=forms.TextInput(attrs={"placeholder": EXAMPLE}))
     policy = forms.ChoiceField(choices=[], required=False)
     team = forms.ChoiceField(choices=[], required=False)
     override = forms.BooleanField(required=False, label="Override (wins over the rotation)")
@@ -61,8 +62,16 @@ class ShiftForm(forms.Form):
 
 class RotationForm(forms.Form):
     name = forms.CharField(max_length=100)
-    members = forms.CharField(max_length=1000, help_text="usernames in turn, comma-separated")
-    starts = forms.CharField(max_length=40, help_text="first handover, YYYY-MM-DD HH:MM")
+    members = forms.CharField(
+        max_length=1000,
+        label="Members, in turn",
+        widget=forms.TextInput(attrs={"placeholder": "ana, ben, cy"}),
+    )
+    starts = forms.CharField(
+        max_length=40,
+        label="First handover",
+        widget=forms.TextInput(attrs={"placeholder": EXAMPLE}),
+    )
     weeks = forms.IntegerField(min_value=1, max_value=oncall.MAX_WEEKS, initial=4)
     policy = forms.ChoiceField(choices=[], required=False)
     team = forms.ChoiceField(choices=[], required=False)
@@ -74,8 +83,8 @@ class RotationForm(forms.Form):
         self.fields["team"].choices = [("", "every team")] + [(t, t) for t in teams]  # type: ignore[attr-defined]
 
 
-def _local(t: datetime, policy: str) -> str:
-    return t.astimezone(oncall.zone_of(policy)).strftime("%a %d %b %H:%M %Z")
+def _local(t: datetime, policy: str, fmt: str = "%a %d %b %H:%M %Z") -> str:
+    return t.astimezone(oncall.zone_of(policy)).strftime(fmt)
 
 
 def _shift_rows(now: datetime) -> list[dict[str, Any]]:
@@ -100,15 +109,26 @@ def _now_on_call(now: datetime) -> list[dict[str, Any]]:
             shift = oncall.on_call(now, policy, team.pk if team else None)
             if team is not None and (shift is None or shift.team_id != team.pk):
                 continue  # a team line only where the team has its own shift
-            found.append({"policy": policy, "team": team, "shift": shift})
+            until = _local(shift.ends, policy) if shift is not None else ""
+            found.append({"policy": policy, "team": team, "shift": shift, "until": until})
     return found
 
 
 def page_rows(pages: Any) -> list[dict[str, Any]]:
+    """Pages with their steps, instants in the request's policy zone."""
     rows = []
     for page in pages:
-        steps = list(page.steps.all())
-        rows.append({"page": page, "steps": steps, "last": steps[-1] if steps else None})
+        policy = page.request.policy
+        steps = [{"step": s, "at": _local(s.at, policy, "%H:%M %Z")} for s in page.steps.all()]
+        rows.append(
+            {
+                "page": page,
+                "steps": steps,
+                "last": steps[-1]["step"] if steps else None,
+                "opened": _local(page.opened, policy),
+                "next_at": _local(page.next_at, policy, "%H:%M %Z") if page.next_at else "",
+            }
+        )
     return rows
 
 
@@ -211,9 +231,24 @@ def ack_link(request: HttpRequest, token: str) -> HttpResponse:
         done = True
     ctx = {
         "page": page,
-        "steps": list(page.steps.all()),
+        "row": page_rows([page])[0],
+        "acknowledged": _local(page.acknowledged, page.request.policy) if page.acknowledged else "",
         "done": done,
         "paged_user": user,
         "due": paging.target_context(page, page.request)["due_local"],
     }
     return render(request, "web/page_ack.html", page_context(request, **ctx))
+
+
+def request_alerts(req: Any, zone: Any, viewer: Any) -> dict[str, Any]:
+    """The request page's SLA transitions (oldest first) and its pages with their steps."""
+    from accord.tickets.models import SlaTransition
+    from accord.web.zones import show
+
+    rows = SlaTransition.objects.filter(request=req).order_by("at", "id")
+    return {
+        "transitions": [
+            {"t": t, "at": show(t.at, zone, viewer), "due": show(t.due, zone, viewer)} for t in rows
+        ],
+        "pages": page_rows(Page.objects.filter(request=req).prefetch_related("steps")),
+    }
