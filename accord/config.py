@@ -253,6 +253,7 @@ class Alerts:
     warning_percent: int
     webhook_allow_private: bool
     page_ack_minutes: int
+    digest_minutes: int = 60
 
 
 def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -270,7 +271,7 @@ def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -
 
 def load_alerts(env: Mapping[str, str] | None = None) -> Alerts:
     """ACCORD_BASE_URL, ACCORD_SLA_WARNING_PERCENT, ACCORD_WEBHOOK_ALLOW_PRIVATE,
-    ACCORD_PAGE_ACK_MINUTES."""
+    ACCORD_PAGE_ACK_MINUTES, ACCORD_ALERT_DIGEST_MINUTES."""
     env = os.environ if env is None else env
     base = (env.get("ACCORD_BASE_URL") or "http://127.0.0.1:8000").strip().rstrip("/")
     if not base.startswith(("http://", "https://")):
@@ -280,4 +281,5 @@ def load_alerts(env: Mapping[str, str] | None = None) -> Alerts:
         warning_percent=_int(env, "ACCORD_SLA_WARNING_PERCENT", 75, 1, 99),
         webhook_allow_private=_flag(env, "ACCORD_WEBHOOK_ALLOW_PRIVATE", False),
         page_ack_minutes=_int(env, "ACCORD_PAGE_ACK_MINUTES", 15, 1, 1440),
+        digest_minutes=_int(env, "ACCORD_ALERT_DIGEST_MINUTES", 60, 1, 1440),
     )

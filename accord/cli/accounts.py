@@ -61,6 +61,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--events",
         help="comma-separated alert events to mail (empty: none; 'all': every one)",
     )
+    alerts.add_argument(
+        "--digest",
+        choices=["on", "off"],
+        help="on: one mail per period (ACCORD_ALERT_DIGEST_MINUTES) instead of one per alert",
+    )
     alerts.set_defaults(handler=_guarded(run_user_alerts))
 
     for verb, active in (("deactivate", False), ("activate", True)):
@@ -175,11 +180,19 @@ def run_user_set(args: argparse.Namespace) -> int:
 
 
 def run_user_alerts(args: argparse.Namespace) -> int:
-    from accord.notify.preferences import alert_events, set_alert_events
+    from accord.notify.preferences import (
+        alert_digest,
+        alert_events,
+        set_alert_digest,
+        set_alert_events,
+    )
 
     if args.events is not None:
         set_alert_events(args.name, args.events)
-    print(f"{args.name}: {', '.join(alert_events(args.name)) or '(no alert mail)'}")
+    if args.digest is not None:
+        set_alert_digest(args.name, args.digest == "on")
+    mode = " (in a digest)" if alert_digest(args.name) else ""
+    print(f"{args.name}: {', '.join(alert_events(args.name)) or '(no alert mail)'}{mode}")
     return 0
 
 

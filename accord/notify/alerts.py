@@ -34,7 +34,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accord.intake.identity import mail_config, own_mail
-from accord.notify import paging, rules, webhooks
+from accord.notify import digest, paging, rules, webhooks
 from accord.notify.models import Outbox
 from accord.notify.queue import FRESH
 from accord.sla import load_policy
@@ -152,7 +152,13 @@ def send(
     if event in rules.MAIL_EVENTS:
         clock = transition.clock if transition is not None else ""
         for user in rules.recipients(event, request, clock=clock, at=at):
-            mail(user, f"alert:{key}:{user.pk}", event, request, context or {}, now)
+            user_key = f"alert:{key}:{user.pk}"
+            if digest.wants_digest(user):
+                what = (context or {}).get("what") or request.subject
+                line = _one_line(f"{request.display_number} {TITLES.get(event, event)}: {what}")
+                digest.hold(user, user_key, event, request, line, now)
+            else:
+                mail(user, user_key, event, request, context or {}, now)
             made += 1
     hooks = webhooks.subscribers(event)
     if hooks:

@@ -154,6 +154,43 @@ class AlertSettings(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_settings"
     )
     events = models.JSONField(default=list, help_text="alert events mailed to this user")
+    digest = models.BooleanField(
+        default=False, help_text="alerts (not pages) gathered into one mail per period"
+    )
+
+
+class DigestItem(models.Model):
+    """One alert held for a user's digest instead of its own mail (docs/alerts.md).
+
+    `key` is the alert's unique key, so a repeat is a no-op; `outbox` is the
+    digest mail that carried it, set when the worker claims the user's pending
+    items (a partial index on the pending ones).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_items"
+    )
+    key = models.CharField(max_length=200, unique=True)
+    request = models.ForeignKey(
+        "tickets.Request", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    event = models.CharField(max_length=40)
+    line = models.CharField(max_length=400)
+    at = models.DateTimeField(help_text="when the alert was held")
+    outbox = models.ForeignKey(
+        Outbox, null=True, blank=True, on_delete=models.SET_NULL, related_name="digest_items"
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [
+            models.Index(
+                fields=["at"], name="digest_item_pending", condition=Q(outbox__isnull=True)
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} for {self.user_id}"
 
 
 class OnCallShift(models.Model):

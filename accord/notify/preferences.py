@@ -29,6 +29,24 @@ def alert_events(name: str) -> list[str]:
     return list(MAIL_EVENTS) if settings is None else list(settings.events)
 
 
+def alert_digest(name: str) -> bool:
+    settings = AlertSettings.objects.filter(user=_staff(name)).first()
+    return settings is not None and settings.digest
+
+
+@transaction.atomic
+def set_alert_digest(
+    name: str, on: bool, *, actor: Actor = SYSTEM, now: datetime | None = None
+) -> bool:
+    """Gather this user's alerts (not pages) into one mail per period (accord.notify.digest)."""
+    now = now or timezone.now()
+    user = _staff(name)
+    events = alert_events(name)
+    AlertSettings.objects.update_or_create(user=user, defaults={"digest": on, "events": events})
+    record(actor, "user.alerts", user, now, digest=on)
+    return on
+
+
 @transaction.atomic
 def set_alert_events(
     name: str, events: str | list[str], *, actor: Actor = SYSTEM, now: datetime | None = None

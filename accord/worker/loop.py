@@ -50,6 +50,7 @@ class Totals:
     transitions: int = 0
     alerted: int = 0
     paged: int = 0
+    digests: int = 0
     webhooks: int = 0
     swept: int = 0
     released: int = 0
@@ -60,7 +61,7 @@ class Totals:
         text = (
             f"outbox handled {self.sent}, fetched {self.fetched}, pending processed "
             f"{self.processed}, SLA transitions {self.transitions}, alerted {self.alerted}, "
-            f"page rungs {self.paged}, "
+            f"page rungs {self.paged}, digests {self.digests}, "
             f"webhooks {self.webhooks}, queued by sweep {self.swept}, "
             f"release lifecycle {self.lifecycle}"
         )
@@ -121,6 +122,7 @@ def one_pass(
     work += _step(totals, "transitions", tasks.record_sla)
     work += _step(totals, "alerted", tasks.alert)
     work += _step(totals, "paged", tasks.escalate)
+    work += _step(totals, "digests", tasks.digests)
     work += _step(totals, "lifecycle", tasks.release_lifecycle)
     work += _step(totals, "sent", lambda: tasks.send_outbox(transport, owner=owner))
     work += _step(totals, "webhooks", lambda: tasks.send_webhooks(owner=owner))

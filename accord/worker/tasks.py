@@ -9,6 +9,7 @@
 - `record_sla`: warnings and breaches whose instant has come become transition
   rows, once (accord.tickets.sweep); `alert` queues their alerts
   (accord.notify.alerts); `send_webhooks` posts queued webhook deliveries.
+- `digests`: one mail per user whose held alerts' period has ended.
 - `escalate`: pages whose next rung is due (no acknowledgement in time), leased
   to this worker, each rung taken once (accord.notify.paging).
 - `sweep_outbox`: fresh public outbound email messages without an outbox row
@@ -32,6 +33,7 @@ from accord.intake.mail.imap import FetchResult, ImapAccount, fetch
 from accord.intake.models import ImapSource, RawMessage
 from accord.intake.pipeline import process, store_callback
 from accord.notify.alerts import alert_events, alert_transitions
+from accord.notify.digest import send_digests
 from accord.notify.models import Outbox, Page, WebhookDelivery
 from accord.notify.paging import take_rung
 from accord.notify.queue import FRESH, enqueue_message
@@ -163,6 +165,11 @@ def escalate(now: datetime | None = None) -> int:
     due = Q(next_at__lte=now) & (Q(lease_until__isnull=True) | Q(lease_until__lt=now))
     pages = claim(Page, due, "next_at", BATCH, lease_until=now + LEASE)
     return sum(1 for page in pages if take_rung(page.pk, now) is not None)
+
+
+def digests(now: datetime | None = None) -> int:
+    """Digest mails whose period has ended (accord.notify.digest)."""
+    return send_digests(now)
 
 
 def release_leases(owner: str, now: datetime | None = None) -> int:
