@@ -45,6 +45,9 @@ class Outbox(models.Model):
     automated = models.BooleanField(help_text="sent with Auto-Submitted: auto-replied")
     from_email = models.CharField(max_length=320)
     to_email = models.CharField(max_length=320)
+    cc = models.TextField(
+        blank=True, help_text="Cc addresses, comma-separated: the thread's other participants"
+    )
     subject = models.CharField(max_length=300)
     message_id = models.CharField(max_length=300, unique=True)
     in_reply_to = models.CharField(max_length=1000, blank=True)

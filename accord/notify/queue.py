@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accord.intake.identity import mail_config
-from accord.intake.models import RawMessage
+from accord.intake.models import Participant, RawMessage
 from accord.notify.compose import compose, thread_raws
 from accord.notify.models import Outbox
 from accord.tickets.models import Channel, Message, Request
@@ -124,6 +124,23 @@ def _fields(
     }
 
 
+MAX_CC = 20
+
+
+def copied(request: Request, to: str) -> list[str]:
+    """Who an agent's reply is copied to: the other participants of the request's mail
+    thread (From, To, Cc of the inbound mail, without our own addresses), as Zendesk
+    and Jira Service Management keep CCs on public replies. Automated mail is not
+    copied: an acknowledgement or notice goes to the requester alone."""
+    others = (
+        Participant.objects.filter(request=request)
+        .exclude(email__iexact=to)
+        .order_by("id")
+        .values_list("email", flat=True)
+    )
+    return list(others[:MAX_CC])
+
+
 def enqueue_message(message_id: int, now: datetime | None = None) -> Outbox | None:
     """The outbox row for a desk message, created if it should be mailed; else None."""
     now = now or timezone.now()
@@ -161,6 +178,8 @@ def enqueue(
     composed = compose(kind, request, message, now, raws=raws, new=new)
     fields = _fields(kind, request, to, message.automated, composed, now, raws, new)
     fields["ticket_message"] = message
+    if kind == Outbox.Kind.REPLY:
+        fields["cc"] = ", ".join(copied(request, to))
     return _create(fields, {"ticket_message_id": message.pk}, new=new)
 
 

@@ -41,6 +41,8 @@ def build_email(row: Outbox) -> EmailMessage:
     name, addr = getaddresses([row.from_email])[0]
     msg["From"] = str(Address(display_name=name, addr_spec=addr)) if name else addr
     msg["To"] = row.to_email
+    if row.cc:
+        msg["Cc"] = row.cc
     msg["Subject"] = row.subject
     msg["Date"] = format_datetime(row.created)
     msg["Message-ID"] = f"<{row.message_id}>"
@@ -55,6 +57,11 @@ def build_email(row: Outbox) -> EmailMessage:
     msg.set_content(row.body_text)
     msg.add_alternative(row.body_html, subtype="html")
     return msg
+
+
+def recipients(row: Outbox) -> list[str]:
+    """The envelope recipients: To, then every Cc."""
+    return [row.to_email] + [a.strip() for a in row.cc.split(",") if a.strip()]
 
 
 class SmtpTransport:
@@ -117,7 +124,7 @@ class SmtpTransport:
                 f"cannot connect to {self.settings.host}:{self.settings.port}: {exc}"
             ) from None
         try:
-            conn.send_message(msg, from_addr=envelope_sender(row), to_addrs=[row.to_email])
+            conn.send_message(msg, from_addr=envelope_sender(row), to_addrs=recipients(row))
         except smtplib.SMTPRecipientsRefused as exc:
             code, text = next(iter(exc.recipients.values()))
             error = f"{code} {text.decode('utf-8', 'replace') if isinstance(text, bytes) else text}"
