@@ -61,7 +61,10 @@ def parse_when(value: Any, field: str, zone: tzinfo) -> datetime:
             raise Invalid(field, f"expected YYYY-MM-DD HH:MM or ISO 8601, got {value!r}") from None
     if t.tzinfo is None:
         t = t.replace(tzinfo=zone)
-    return t.astimezone(UTC)
+    try:
+        return t.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise Invalid(field, f"{value!r} is out of range") from None
 
 
 def require_manager(actor: Actor) -> None:
@@ -119,6 +122,8 @@ def add_shift(
     policy = _policy(policy)
     zone = zone_of(policy)
     start, end = parse_when(starts, "starts", zone), parse_when(ends, "ends", zone)
+    if start.year < 1000 or end.year > 9000:
+        raise Invalid("starts" if start.year < 1000 else "ends", "out of range")
     if end <= start:
         raise Invalid("ends", "must be after starts")
     if end - start > MAX_SHIFT:
@@ -166,6 +171,8 @@ def rotate(
     policy = _policy(policy)
     zone = zone_of(policy)
     first = parse_when(starts, "starts", zone).astimezone(zone)
+    if first.year > 9000:
+        raise Invalid("starts", "out of range")
     chosen_team = _team(team)
     made = []
     for week in range(weeks):
