@@ -11,7 +11,15 @@ from typing import Any
 
 from django import forms
 
-from accord.contracts.models import ContactRole, EntitlementKind, Hosting
+from accord.contracts.models import (
+    ContactRole,
+    EntitlementKind,
+    Hosting,
+    Installation,
+    Organization,
+    Release,
+    ReleaseStatus,
+)
 from accord.sla.policy import shipped_policy_names
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -52,6 +60,47 @@ class EntitlementForm(forms.Form):
     ends = forms.DateField(widget=DATE, required=False, help_text="empty: open-ended")
     paid = forms.BooleanField(required=False, initial=True, label="Paid up (capella 5.1)")
     note = forms.CharField(max_length=200, required=False)
+
+
+def _release_choices() -> list[tuple[str, str]]:
+    rows = Release.objects.exclude(status=ReleaseStatus.WITHDRAWN).select_related("product")
+    return [("", "(choose the release)")] + [
+        (str(r.pk), str(r)) for r in rows.order_by("product__name", "-released_on")
+    ]
+
+
+class InstallationForm(forms.Form):
+    release = forms.ChoiceField(choices=[])
+    since = forms.DateField(widget=DATE, required=False, help_text="empty: today")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["release"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = _release_choices()
+
+
+class DeliveryForm(forms.Form):
+    """capella 4.4: an update the customer received (and, if known, installed)."""
+
+    installation = forms.ChoiceField(choices=[])
+    release = forms.ChoiceField(choices=[])
+    received_on = forms.DateField(widget=DATE)
+    installed_on = forms.DateField(widget=DATE, required=False)
+
+    def __init__(self, *args: Any, org: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        rows = Installation.objects.filter(organization=org).select_related("product")
+        installation = self.fields["installation"]
+        release = self.fields["release"]
+        assert isinstance(installation, forms.ChoiceField)
+        assert isinstance(release, forms.ChoiceField)
+        installation.choices = [(str(i.pk), i.product.name) for i in rows.order_by("pk")]
+        release.choices = _release_choices()
+
+
+class InstalledForm(forms.Form):
+    installed_on = forms.DateField(widget=DATE)
 
 
 def put_error(form: forms.Form, field: str, message: str) -> None:

@@ -91,6 +91,21 @@ urlpatterns = [
         manage_contracts.entitlement_add,
         name="organization-entitlement-add",
     ),
+    path(
+        "manage/organizations/<int:org_id>/installations/",
+        manage_contracts.installation_set,
+        name="organization-installation",
+    ),
+    path(
+        "manage/organizations/<int:org_id>/deliveries/",
+        manage_contracts.delivery_add,
+        name="organization-delivery",
+    ),
+    path(
+        "manage/deliveries/<int:delivery_id>/installed/",
+        manage_contracts.delivery_installed,
+        name="delivery-installed",
+    ),
     path("manage/contacts/<int:contact_id>/", manage_contracts.contact_edit, name="contact-edit"),
     path(
         "manage/contacts/<int:contact_id>/active/",

@@ -133,3 +133,76 @@ def test_an_admin_sets_up_and_edits_a_customer(
         "entitlement.deactivate",
         "organization.deactivate",
     ]
+
+
+def test_an_admin_records_an_on_premises_installation_and_its_updates(
+    chromium: str, live_server: object, transactional_db: None, ana: User
+) -> None:
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from accord.accounts.actor import staff
+    from accord.contracts import releases, services
+    from accord.contracts.models import Installation, UpdateDelivery
+
+    lead = staff(ana)
+    org = services.create_organization(
+        lead, name="Harbour Council", policy="capella", hosting="on_premises"
+    )
+    old = releases.add_release(lead, product="Capella", version="7.9", released_on=date(2026, 1, 5))
+    new = releases.add_release(
+        lead, product="Capella", version="7.10", released_on=date(2026, 3, 2)
+    )
+    today = timezone.now().date()
+    base = str(live_server)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.set_default_timeout(30_000)
+            page.goto(base + "/login/")
+            page.fill("#id_username", "ana")
+            page.fill("#id_password", PASSWORD)
+            page.click("button[type=submit]")
+            page.goto(f"{base}/organizations/{org.pk}/")
+            page.click(".org-head >> text=Edit")
+            expect(page).to_have_url(f"{base}/manage/organizations/{org.pk}/")
+
+            page.select_option("#set-installation #id_release", label="Capella 7.9")
+            page.fill("#set-installation #id_since", (today + timedelta(days=3)).isoformat())
+            page.click("text=Set installation")
+            expect(page.locator('#set-installation [data-field="since"]')).to_contain_text(
+                "must not be in the future"
+            )
+            page.fill("#set-installation #id_since", "2026-02-01")
+            page.click("text=Set installation")
+            expect(page.locator('.installation[data-product="Capella"] h3')).to_have_text(
+                "Capella 7.9"
+            )
+
+            page.select_option("#add-delivery #id_release", label="Capella 7.10")
+            page.fill("#add-delivery #id_received_on", "2026-03-01")
+            page.click("text=Record delivery")
+            expect(page.locator('#add-delivery [data-field="received_on"]')).to_contain_text(
+                "cannot arrive earlier"
+            )
+            page.fill("#add-delivery #id_received_on", "2026-03-03")
+            page.click("text=Record delivery")
+            row = page.locator('tr[data-delivery="7.10"]')
+            expect(row.locator(".installed")).to_contain_text("not yet")
+            shoot(page, "manage-organization-on-premises")
+            row.locator("input[name=installed_on]").fill("2026-03-10")
+            row.locator("text=Installed").click()
+            expect(page.locator('tr[data-delivery="7.10"] .installed')).to_contain_text(
+                "2026-03-10"
+            )
+            expect(page.locator('.installation[data-product="Capella"] h3')).to_have_text(
+                "Capella 7.10"
+            )
+        finally:
+            browser.close()
+    inst = Installation.objects.get(organization=org)
+    assert inst.release == new
+    assert UpdateDelivery.objects.get().installed_on == date(2026, 3, 10)
+    assert list(inst.history.values_list("release", flat=True)) == [old.pk, new.pk]

@@ -18,13 +18,24 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accord.contracts import edits, services
-from accord.contracts.models import Contact, EmailDomain, Entitlement, Organization
+from accord.contracts import releases as lifecycle
+from accord.contracts.models import (
+    Contact,
+    EmailDomain,
+    Entitlement,
+    Hosting,
+    Organization,
+    UpdateDelivery,
+)
 from accord.errors import DeskError
 from accord.web.access import actor_for, admin_required
 from accord.web.contract_forms import (
     ContactForm,
+    DeliveryForm,
     DomainForm,
     EntitlementForm,
+    InstallationForm,
+    InstalledForm,
     OrganizationForm,
     put_error,
 )
@@ -81,6 +92,13 @@ def _org_page(
         "domains": org.email_domains.all(),
         "contacts": org.contacts.order_by("deactivated", "name", "pk"),
         "entitlements": org.entitlements.order_by("deactivated", "-starts", "-pk"),
+        "on_premises": org.hosting == Hosting.ON_PREMISES,
+        "installations": org.installations.select_related("product", "release")
+        .prefetch_related("deliveries__release")
+        .order_by("product__name"),
+        "installation_form": forms_.get("installation_form") or InstallationForm(),
+        "delivery_form": forms_.get("delivery_form") or DeliveryForm(org=org),
+        "installed_form": forms_.get("installed_form") or InstalledForm(),
     }
     return _render(request, "web/manage/organization.html", status, **ctx)
 
@@ -245,3 +263,69 @@ def entitlement_active(request: HttpRequest, entitlement_id: int) -> HttpRespons
     ent = _entitlement(entitlement_id)
     edits.set_entitlement_active(actor_for(request), ent.pk, request.POST.get("active") == "1")
     return redirect("web:organization-edit", org_id=ent.organization_id)
+
+
+@admin_required
+@require_POST
+def installation_set(request: HttpRequest, org_id: int) -> HttpResponse:
+    """Which release the on-premises customer runs (one per product), from a day."""
+    org = _org(org_id)
+    form = InstallationForm(request.POST)
+    if form.is_valid():
+        try:
+            lifecycle.set_installation(
+                actor_for(request),
+                organization=org.pk,
+                release=int(form.cleaned_data["release"]),
+                since=form.cleaned_data["since"],
+            )
+        except DeskError as exc:
+            put_error(form, exc.field, exc.message)
+            return _org_page(request, org, status=exc.status, installation_form=form)
+        return redirect("web:organization-edit", org_id=org.pk)
+    return _org_page(request, org, status=422, installation_form=form)
+
+
+@admin_required
+@require_POST
+def delivery_add(request: HttpRequest, org_id: int) -> HttpResponse:
+    org = _org(org_id)
+    form = DeliveryForm(request.POST, org=org)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            lifecycle.record_delivery(
+                actor_for(request),
+                installation=int(data["installation"]),
+                release=int(data["release"]),
+                received_on=data["received_on"],
+                installed_on=data["installed_on"],
+            )
+        except DeskError as exc:
+            put_error(form, exc.field, exc.message)
+            return _org_page(request, org, status=exc.status, delivery_form=form)
+        return redirect("web:organization-edit", org_id=org.pk)
+    return _org_page(request, org, status=422, delivery_form=form)
+
+
+@admin_required
+@require_POST
+def delivery_installed(request: HttpRequest, delivery_id: int) -> HttpResponse:
+    found = UpdateDelivery.objects.select_related("installation__organization").filter(
+        pk=delivery_id
+    )
+    delivery = found.first()
+    if delivery is None:
+        raise Http404("no such delivery")
+    org = delivery.installation.organization
+    form = InstalledForm(request.POST)
+    if form.is_valid():
+        try:
+            lifecycle.install_delivery(
+                actor_for(request), delivery.pk, installed_on=form.cleaned_data["installed_on"]
+            )
+        except DeskError as exc:
+            put_error(form, exc.field, exc.message)
+            return _org_page(request, org, status=exc.status, installed_form=form)
+        return redirect("web:organization-edit", org_id=org.pk)
+    return _org_page(request, org, status=422, installed_form=form)
