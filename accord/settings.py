@@ -91,6 +91,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Django's auth views (the desk's password change) send anonymous users to the desk's login.
+LOGIN_URL = "web:login"
+
 # Login throttling (accord/accounts/throttle.py): 5 failures lock the account and,
 # separately, the source address for 15 minutes from the last counted failure.
 AXES_FAILURE_LIMIT = 5

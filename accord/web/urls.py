@@ -11,6 +11,7 @@ from accord.web.views import (
     manage_contracts,
     oncall,
     organizations,
+    password,
     queue,
     releases,
     report,
@@ -29,6 +30,26 @@ urlpatterns = [
     path("views/<int:view_id>/delete/", queue.delete_view, name="view-delete"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path("password/change/", password.PasswordChangeView.as_view(), name="password-change"),
+    path(
+        "password/change/done/",
+        password.PasswordChangeDoneView.as_view(),
+        name="password-change-done",
+    ),
+    path("password/reset/", password.PasswordResetView.as_view(), name="password-reset"),
+    path(
+        "password/reset/sent/", password.PasswordResetDoneView.as_view(), name="password-reset-done"
+    ),
+    path(
+        "password/reset/done/",
+        password.PasswordResetCompleteView.as_view(),
+        name="password-reset-complete",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        password.PasswordResetConfirmView.as_view(),
+        name="password-reset-confirm",
+    ),
     path("requests/<str:number>/", detail.request_page, name="request"),
     path("requests/<str:number>/billing/", billing.request_billing, name="request-billing"),
     path(
