@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import nh3
 from django.urls import reverse
 from django.utils.html import escape, linebreaks
 from django.utils.safestring import SafeString, mark_safe
@@ -23,6 +22,7 @@ from accord.notify.models import Outbox
 from accord.tickets.log import voided_in
 from accord.tickets.models import Attachment, Event, Message, Request
 from accord.tickets.targets import policy_of
+from accord.web import mail_images
 from accord.web.zones import Shown, show
 
 
@@ -49,6 +49,7 @@ class MessageView:
     author: str
     body: SafeString
     attachments: list[AttachmentView]
+    remote_images: int = 0  # blocked in `body`; accord/web/mail_images.py
 
 
 @dataclass(frozen=True)
@@ -90,11 +91,11 @@ def _author(m: Message) -> str:
     return "unknown"
 
 
-def body_html(m: Message) -> SafeString:
-    """Sanitised HTML of a message body; nh3 output is safe to mark as such."""
+def body_html(m: Message, *, remote: bool = False) -> mail_images.Shown:
+    """Sanitised HTML of a message body, remote images blocked unless `remote`."""
     if m.body_html.strip():
-        return mark_safe(nh3.clean(m.body_html, link_rel="noopener noreferrer nofollow"))
-    return mark_safe(linebreaks(escape(m.body_text)))
+        return mail_images.show(m.body_html, remote=remote)
+    return mail_images.Shown(mark_safe(linebreaks(escape(m.body_text))), [])
 
 
 def attachment_view(a: Attachment) -> AttachmentView:
@@ -106,16 +107,20 @@ def messages(request: Request, zone: ZoneInfo, viewer: ZoneInfo | None) -> list[
     qs = request.messages.select_related("author_user", "author_contact").prefetch_related(
         "attachments"
     )
-    return [
-        MessageView(
-            m,
-            show(m.at, zone, viewer),
-            _author(m),
-            body_html(m),
-            [attachment_view(a) for a in m.attachments.all()],
+    views = []
+    for m in qs:
+        body = body_html(m)
+        views.append(
+            MessageView(
+                m,
+                show(m.at, zone, viewer),
+                _author(m),
+                body.html,
+                [attachment_view(a) for a in m.attachments.all()],
+                len(body.remote),
+            )
         )
-        for m in qs
-    ]
+    return views
 
 
 # Flags are `{code, message, clause}` (scope decisions, mail intake). Codes not
