@@ -171,3 +171,22 @@ def put(sha256: str, data: bytes, storage: Storage | None = None) -> str:
     if saved != name or problem is not None:
         raise StorageUnavailable(f"file store: {name} did not verify after writing ({problem})")
     return name
+
+
+def put_file(sha256: str, size: int, fileobj: Any, storage: Storage | None = None) -> str:
+    """`put` for content already in an open file (read in chunks, never whole in
+    memory): a message too large to hold (accord/intake/oversize.py). The caller
+    computed `sha256` and `size` while writing it; they are checked again here."""
+    storage = storage or default_storage
+    name = content_name(sha256)
+    if check(name, sha256, size, storage) is None:
+        return name
+    fileobj.seek(0)
+    try:
+        saved = storage.save(name, File(fileobj, name=name))
+    except OSError as exc:
+        raise StorageUnavailable(f"file store: {exc}") from exc
+    problem = verify(name, sha256, size, storage)
+    if saved != name or problem is not None:
+        raise StorageUnavailable(f"file store: {name} did not verify after writing ({problem})")
+    return name

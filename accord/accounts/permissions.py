@@ -46,9 +46,12 @@ def may(actor: Actor, permission: str) -> bool:
     """Whether the actor holds `permission` (the system always does)."""
     if actor.user is None and actor.contact is None:
         return True
-    if actor.role is None:
-        return False
-    return permission in ROLES.get(actor.role, frozenset())
+    return role_may(actor.role, permission)
+
+
+def role_may(role: str | None, permission: str) -> bool:
+    """Whether a desk role holds `permission` (None: no desk role, nothing)."""
+    return role is not None and permission in ROLES.get(role, frozenset())
 
 
 def require(actor: Actor, permission: str, field: str = "token") -> None:

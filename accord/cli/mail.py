@@ -22,24 +22,26 @@ MAX_STDIN = 1024 * 1024 * 1024
 
 
 def run_ingest(args: argparse.Namespace) -> int:
-    try:
-        raw = sys.stdin.buffer.read(MAX_STDIN + 1)
-    except OSError as exc:
-        print(f"accord mail ingest: cannot read stdin: {exc}", file=sys.stderr)
-        return EX_TEMPFAIL
-    if len(raw) > MAX_STDIN:
-        print("accord mail ingest: message larger than 1 GiB refused", file=sys.stderr)
-        return EX_FAILURE
     problem = _setup()
     if problem is not None:
         print(f"accord mail ingest: {problem}", file=sys.stderr)
         return EX_TEMPFAIL
     logging.getLogger("accord").setLevel(logging.ERROR)
-    try:
-        from accord.intake.pipeline import ingest
-        from accord.intake.store import Origin
+    from accord.intake.oversize import TooLarge, ingest_stream
+    from accord.intake.store import Origin
 
-        result = ingest(raw, Origin("pipe", args.mailbox or "", "", None, None))
+    # Read in chunks: a message over ACCORD_MAIL_MAX_BYTES is never held in memory
+    # whole (accord/intake/oversize.py).
+    try:
+        result = ingest_stream(
+            sys.stdin.buffer, Origin("pipe", args.mailbox or "", "", None, None), MAX_STDIN
+        )
+    except TooLarge:
+        print("accord mail ingest: message larger than 1 GiB refused", file=sys.stderr)
+        return EX_FAILURE
+    except OSError as exc:
+        print(f"accord mail ingest: cannot read the message: {exc}", file=sys.stderr)
+        return EX_TEMPFAIL
     except Exception as exc:
         print(
             f"accord mail ingest: temporary failure, try again: {_first_line(exc)}", file=sys.stderr

@@ -25,8 +25,19 @@ class Skipped:
     size: int
 
 
-def mail_files(parsed: ParsedMessage, cfg: MailConfig) -> tuple[list[NewFile], list[Skipped]]:
-    """The parts to store (embedded messages' parts too) and those over the size limits."""
+# The attachment name of a whole message stored unread (too large).
+ORIGINAL_NAME = "original-message.eml"
+
+
+def mail_files(
+    parsed: ParsedMessage, cfg: MailConfig, raw_file: str = ""
+) -> tuple[list[NewFile], list[Skipped]]:
+    """The parts to store (embedded messages' parts too) and those over the size limits.
+
+    `raw_file`: the whole message, already in the file store because it was too
+    large to read (accord/intake/oversize.py); it is attached as `original-message.eml`
+    so the agent can download what the customer sent.
+    """
     whole_too_big = parsed.size > cfg.message_max_bytes
     files: list[NewFile] = []
     skipped: list[Skipped] = []
@@ -42,14 +53,21 @@ def mail_files(parsed: ParsedMessage, cfg: MailConfig) -> tuple[list[NewFile], l
                 part.content_id or "",
             )
         )
+    if raw_file:
+        files.append(
+            NewFile(ORIGINAL_NAME, "message/rfc822", b"", stored=raw_file, stored_size=parsed.size)
+        )
+        # Nothing of it was read but the headers: flagged and told like any part
+        # over the limits (the agent downloads the original to read it).
+        skipped.append(Skipped("the whole message (text and attachments not read)", parsed.size))
     return files, skipped
 
 
 def store_attachments(
-    message: Message, parsed: ParsedMessage, cfg: MailConfig
+    message: Message, parsed: ParsedMessage, cfg: MailConfig, raw_file: str = ""
 ) -> tuple[list[Attachment], list[Skipped]]:
     """One Attachment row per part within the limits, inline images linked."""
-    files, skipped = mail_files(parsed, cfg)
+    files, skipped = mail_files(parsed, cfg, raw_file)
     return store_files(message, files), skipped
 
 

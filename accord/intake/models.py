@@ -148,6 +148,12 @@ class RawMessage(models.Model):
     sha256 = models.CharField(max_length=64, unique=True)
     message_id = models.CharField(max_length=1000, blank=True)
     raw = models.BinaryField()
+    raw_file = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="the whole message in the file store when it was too large to keep here "
+        "(ACCORD_MAIL_MAX_BYTES); `raw` then holds its headers and a note",
+    )
     size = models.PositiveBigIntegerField()
     source = models.CharField(max_length=10, help_text="pipe or imap")
     mailbox = models.CharField(max_length=100, blank=True)

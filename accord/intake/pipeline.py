@@ -19,7 +19,7 @@ could be stored) for the next attempt.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.db import InterfaceError, OperationalError, transaction
@@ -81,19 +81,28 @@ class Result:
     first_delivery: bool
 
 
-def ingest(raw: bytes, origin: Origin, now: datetime | None = None) -> Result:
+def ingest(
+    raw: bytes,
+    origin: Origin,
+    now: datetime | None = None,
+    *,
+    parsed: ParsedMessage | None = None,
+    raw_file: str = "",
+) -> Result:
     """Store and process in one transaction. Raises only on temporary database failures.
 
     Must be called outside any transaction: it returns once the raw row and the
-    outcome of processing it are committed.
+    outcome of processing it are committed. `raw_file` and `parsed`: a message too
+    large to read, stored whole in the file store, `raw` its stand-in
+    (accord/intake/oversize.py).
     """
     if transaction.get_connection().in_atomic_block:
         raise RuntimeError("ingest must commit on its own; call it outside a transaction")
-    parsed = parse_message(raw)
+    parsed = parsed if parsed is not None else parse_message(raw)
     durable_commits()
     temporary: Exception | None = None
     with transaction.atomic():
-        row, created = insert_raw(raw, parsed, origin, now, attempts=1)
+        row, created = insert_raw(raw, parsed, origin, now, attempts=1, raw_file=raw_file)
         if created and row.state == State.PENDING:
             # Nobody else can see the row before this transaction commits, so it
             # needs no claim; processing runs under a savepoint of its own.
@@ -153,6 +162,8 @@ def process(
                 return row
             if parsed is None or parsed.sha256 != row.sha256:
                 parsed = parse_message(bytes(row.raw))
+                if row.raw_file:  # a stand-in: the stored original's hash and size
+                    parsed = replace(parsed, sha256=row.sha256, size=row.size)
             row.processed_at = now
             if not _handle(row, parsed, now):
                 row.save(update_fields=UPDATED)
@@ -216,12 +227,12 @@ def _handle(row: RawMessage, parsed: ParsedMessage, now: datetime) -> bool:
         # Saved as decided now (nothing below changes the row): the outbox reads the
         # thread's mail, this message included.
         row.save(update_fields=UPDATED)
-        _, skipped = store_attachments(message, parsed, mail_config())
+        _, skipped = store_attachments(message, parsed, mail_config(), row.raw_file)
         if skipped:
             _add_flags(Request.objects.get(pk=request.pk), [_oversize_flag(row, skipped)])
         _notice_oversize(request, row, who, automation, skipped, now)
     else:
-        files, skipped = mail_files(parsed, mail_config())
+        files, skipped = mail_files(parsed, mail_config(), row.raw_file)
         request, message, ack = _open(
             row, parsed, who, address, automation, thread, now, forged, files, skipped
         )

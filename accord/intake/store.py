@@ -71,7 +71,7 @@ def _insert(
             sha256=parsed.sha256,
             message_id=clean(parsed.message_id or "")[:1000],
             raw=raw,
-            size=len(raw),
+            size=parsed.size,  # the original's, for a stand-in (oversize.py)
             source=origin.source,
             mailbox=origin.mailbox,
             folder=origin.folder,

@@ -29,6 +29,10 @@ class NewFile:
     content_type: str
     data: bytes = field(repr=False)
     content_id: str = ""  # an inline image's Content-ID: `cid:` links in the HTML point at it
+    # Already in the file store (a mail too large to read: accord/intake/oversize.py):
+    # its name there and its size; `data` is then empty and never read.
+    stored: str = ""
+    stored_size: int = 0
 
 
 @dataclass(frozen=True)
@@ -50,8 +54,8 @@ def store_files(message: Message, files: Sequence[NewFile]) -> list[Attachment]:
             message=message,
             filename=(f.filename or "attachment")[:255],
             content_type=(f.content_type or "application/octet-stream")[:100],
-            size=len(f.data),
-            file=put(hashlib.sha256(f.data).hexdigest(), f.data),
+            size=f.stored_size if f.stored else len(f.data),
+            file=f.stored or put(hashlib.sha256(f.data).hexdigest(), f.data),
         )
         stored.append(a)
         if f.content_id and html:
