@@ -9,6 +9,7 @@ from django.urls import include, path
 
 from accord.api.app import api
 from accord.intake.views import attachment
+from accord.intake.voice_http import voice_event
 from accord.portal import api as portal_api
 
 # The portal's invitation endpoint joins the API here, at the top, so that the
@@ -17,6 +18,7 @@ api.add_router("", portal_api.router)
 
 urlpatterns = [
     path("api/v1/attachments/<int:pk>", attachment, name="attachment"),
+    path("intake/voice/", voice_event, name="voice-event"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("portal/", include("accord.portal.urls")),

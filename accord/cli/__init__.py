@@ -30,6 +30,7 @@ GROUP_MODULES: dict[str, str] = {
     "release": "accord.cli.release",
     "import": "accord.cli.history",
     "oncall": "accord.cli.oncall",
+    "voice": "accord.cli.channels",
 }
 
 

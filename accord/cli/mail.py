@@ -164,6 +164,7 @@ def register(sub: Any) -> None:
     )
     listing.add_argument("--limit", type=int, default=50)
     listing.set_defaults(handler=run_list)
-    from accord.cli import outbox
+    from accord.cli import channels, outbox
 
     outbox.register(cmds)
+    channels.register_addresses(cmds)

@@ -89,6 +89,11 @@ class Contact(models.Model):
     name = models.CharField(max_length=200)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    phone_e164 = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="`phone` as E.164 (accord.contracts.phones), how callers are matched",
+    )
     role = models.CharField(max_length=20, choices=ContactRole.choices)
     created = models.DateTimeField()
     # A deactivated contact keeps its requests; it is no longer matched by mail,
@@ -96,6 +101,11 @@ class Contact(models.Model):
     deactivated = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        indexes = [
+            models.Index(
+                fields=["phone_e164"], name="contact_phone_e164", condition=~models.Q(phone_e164="")
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "email"],

@@ -27,6 +27,7 @@ from accord.contracts.models import (
     Organization,
     PerIncidentAgreement,
 )
+from accord.contracts.phones import e164, region_of_policy
 from accord.errors import Forbidden, Invalid, NotFound
 from accord.sla import Policy, PolicyError, load_policy
 from accord.sla.policy_spec import BillingSpec
@@ -155,11 +156,13 @@ def create_contact(
     now = now or timezone.now()
     org = _referenced_organization(actor, organization)
     check_contact_role(role)
+    phone = _text(phone, "phone", required=False, max_length=40)
     contact = Contact.objects.create(
         organization=org,
         name=_text(name, "name"),
         email=check_contact_email(email, org),
-        phone=_text(phone, "phone", required=False, max_length=40),
+        phone=phone,
+        phone_e164=e164(phone, region_of_policy(org.policy)),
         role=role,
         created=now,
     )

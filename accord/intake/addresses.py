@@ -72,3 +72,14 @@ def save_address(
         is_default=is_default,
     )
     return row
+
+
+@transaction.atomic
+def remove_address(email: str, *, actor: Actor = SYSTEM, now: datetime | None = None) -> None:
+    """Remove an address; mail stored from it keeps its bytes and its request."""
+    now = now or timezone.now()
+    row = SupportAddress.objects.filter(email=email.strip().lower()).first()
+    if row is None:
+        raise Invalid("email", f"no support address {email}")
+    record(actor, "support_address.remove", row, now, email=row.email)
+    row.delete()

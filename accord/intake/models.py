@@ -64,15 +64,20 @@ class HoldingOrganization(models.Model):
 
     policy = models.CharField(max_length=50)
     email = models.CharField(max_length=254, blank=True, default="")
+    phone = models.CharField(
+        max_length=20, blank=True, default="", help_text="an unknown caller's E.164 number"
+    )
     organization = models.OneToOneField("contracts.Organization", on_delete=models.PROTECT)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["policy", "email"], name="one_holding_per_sender")
+            models.UniqueConstraint(
+                fields=["policy", "email", "phone"], name="one_holding_per_sender_or_caller"
+            )
         ]
 
     def __str__(self) -> str:
-        return f"unverified sender {self.email or '(none)'} ({self.policy})"
+        return f"unverified sender {self.email or self.phone or '(none)'} ({self.policy})"
 
 
 class UnverifiedContact(models.Model):
@@ -85,6 +90,62 @@ class UnverifiedContact(models.Model):
 
     def __str__(self) -> str:
         return str(self.contact)
+
+
+class SupportLine(models.Model):
+    """A phone number customers call, mapped to a policy, a team and a default level,
+    with the secret its telephony system signs voice events with.
+
+    The secret is kept as given (an HMAC is checked by computing it again, so a hash
+    of the secret would not do); it is never shown after it is set.
+    """
+
+    number = models.CharField(max_length=20, unique=True, help_text="E.164, e.g. +18664164800")
+    name = models.CharField(max_length=100, blank=True)
+    policy = models.CharField(max_length=50, help_text="id of the policy file, e.g. capsure")
+    level = models.CharField(max_length=30, help_text="the level new requests get")
+    team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.SET_NULL)
+    secret = models.CharField(max_length=200, help_text="HMAC key of signed voice events")
+    created = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name or 'line'} {self.number} ({self.policy})"
+
+
+class VoiceCall(models.Model):
+    """One call or voicemail event as the telephony system sent it, and its request.
+
+    The UNIQUE (line, call_id) is what makes a redelivery create nothing new.
+    """
+
+    line = models.ForeignKey(
+        SupportLine, null=True, on_delete=models.SET_NULL, related_name="calls"
+    )
+    to = models.CharField(max_length=20, help_text="the line's number when the call came")
+    call_id = models.CharField(max_length=200)
+    event = models.CharField(max_length=10, help_text="voicemail or call")
+    caller = models.CharField(max_length=40, blank=True, help_text="`from` as sent")
+    started_at = models.DateTimeField()
+    duration_seconds = models.PositiveIntegerField(default=0)
+    recording_url = models.URLField(max_length=1000, blank=True)
+    transcript = models.TextField(blank=True)
+    body = models.TextField(help_text="the event exactly as received (JSON or form-encoded)")
+    received_at = models.DateTimeField()
+    request = models.ForeignKey(
+        "tickets.Request",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="voice_calls",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["line", "call_id"], name="voice_call_once_per_line")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} {self.call_id} from {self.caller or 'withheld'}"
 
 
 class ImapSource(models.Model):

@@ -79,25 +79,30 @@ def _holding_name(key: str, policy: str) -> str:
     return f"Unverified: {key} ({policy})"[:200]
 
 
-def holding_organization(policy: str, now: datetime, email: str = "") -> Organization:
-    """The holding organisation of one unknown sender (`email`, lower case) under `policy`."""
+def holding_organization(
+    policy: str, now: datetime, email: str = "", phone: str = ""
+) -> Organization:
+    """The holding organisation of one unknown sender (`email`, lower case) or caller
+    (`phone`, E.164) under `policy`."""
     email = email.lower()[:254]
     rows = HoldingOrganization.objects.select_related("organization")
-    found = rows.filter(policy=policy, email=email).first()
+    found = rows.filter(policy=policy, email=email, phone=phone).first()
     if found is not None:
         return found.organization
     try:
         with transaction.atomic():
             org = Organization.objects.create(
-                name=_holding_name(email, policy),
+                name=_holding_name(email or phone, policy),
                 policy=policy,
                 hosting=Hosting.HOSTED,
                 created=now,
             )
-            HoldingOrganization.objects.create(policy=policy, email=email, organization=org)
+            HoldingOrganization.objects.create(
+                policy=policy, email=email, phone=phone, organization=org
+            )
             return org
     except IntegrityError:  # another process created it first
-        return rows.get(policy=policy, email=email).organization
+        return rows.get(policy=policy, email=email, phone=phone).organization
 
 
 def is_holding(organization_id: int) -> bool:

@@ -27,7 +27,7 @@ from accord.tickets.intake import attach_agreement, decision_for, record_decisio
 from accord.tickets.models import Message, Request, Status
 
 # Flags that described the sender as unknown; they no longer apply once linked.
-SENDER_FLAGS = frozenset({"unverified_sender", "no_sender"})
+SENDER_FLAGS = frozenset({"unverified_sender", "no_sender", "unverified_caller", "withheld_number"})
 
 
 @transaction.atomic

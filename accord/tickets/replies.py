@@ -23,17 +23,17 @@ import phonenumbers
 
 from accord.accounts.actor import Actor
 from accord.audit.services import record
+from accord.contracts.phones import e164, region_of
 from accord.sla import Policy
 from accord.tickets import log
 from accord.tickets.models import Request, Scope
 
 ACCEPT = re.compile(r"(?im)^(?!>)\W*(?:yes[,.!\s]+)?i\s+accept\b")
-_REGION = {"Pacific/Auckland": "NZ", "America/New_York": "US"}
 
 
 def find_phone(text: str, policy: Policy) -> str:
     """The first phone number in the text, in international format; "" if none."""
-    region = _REGION.get(str(policy.zone))
+    region = region_of(policy)
     for match in phonenumbers.PhoneNumberMatcher(text, region):
         return phonenumbers.format_number(
             match.number, phonenumbers.PhoneNumberFormat.INTERNATIONAL
@@ -68,7 +68,8 @@ def read_customer_reply(
         field = flag.get("field", "")
         if field == "phone" and not request.contact.phone.strip():
             request.contact.phone = value
-            request.contact.save(update_fields=["phone"])
+            request.contact.phone_e164 = e164(value, region_of(policy))
+            request.contact.save(update_fields=["phone", "phone_e164"])
         if field == "description" and not request.description.strip():
             request.description = body.strip()
         log.append(
