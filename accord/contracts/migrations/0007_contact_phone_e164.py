@@ -19,20 +19,27 @@ def backfill(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contracts', '0006_deactivate_and_domains'),
+        ("contracts", "0006_deactivate_and_domains"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='contact',
-            name='phone_e164',
-            field=models.CharField(blank=True, help_text='`phone` as E.164 (accord.contracts.phones), how callers are matched', max_length=20),
+            model_name="contact",
+            name="phone_e164",
+            field=models.CharField(
+                blank=True,
+                help_text="`phone` as E.164 (accord.contracts.phones), how callers are matched",
+                max_length=20,
+            ),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(condition=models.Q(('phone_e164', ''), _negated=True), fields=['phone_e164'], name='contact_phone_e164'),
+            model_name="contact",
+            index=models.Index(
+                condition=models.Q(("phone_e164", ""), _negated=True),
+                fields=["phone_e164"],
+                name="contact_phone_e164",
+            ),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
     ]
