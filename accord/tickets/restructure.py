@@ -264,7 +264,9 @@ def merge(
     """Merge a duplicate into another request of the same organisation.
 
     The duplicate is closed and keeps its number (numbers are never reused);
-    its targets stop applying, the surviving request's clocks are unchanged.
+    its targets stop applying. The surviving request keeps the earliest notice of
+    the two: when the duplicate was noticed first, the survivor takes its receipt
+    and channel and its targets run from there (verdicts already recorded stay).
     Returns the surviving request.
     """
     now = now or timezone.now()
@@ -292,9 +294,28 @@ def merge(
         reason="merged",
     )
     finish_change(source, actor, now, "request.merge", into=target.number)
-    log.append(target, "merged_from", at=at, actor=actor, now=now, to=str(source.number))
-    record(actor, "request.merged_from", target, now, source=source.number)
-    return target
+    if source.notice >= target.notice:
+        log.append(target, "merged_from", at=at, actor=actor, now=now, to=str(source.number))
+        record(actor, "request.merged_from", target, now, source=source.number)
+        return target
+    # The customer told us first through the duplicate (a voicemail at 22:00, then the
+    # morning's email): the survivor's clocks run from that earlier notice, so it takes
+    # the duplicate's receipt and channel, which the engine derives notice from.
+    log.append(
+        target,
+        "merged_from",
+        at=at,
+        actor=actor,
+        now=now,
+        to=str(source.number),
+        notice_from=source.display_number,
+        was_received=target.received.isoformat(),
+        was_channel=target.channel,
+    )
+    target.received, target.channel, target.notice = source.received, source.channel, source.notice
+    return finish_change(
+        target, actor, now, "request.merged_from", source=source.number, notice="earlier"
+    )
 
 
 def recheck_awaiting_upgrade(
