@@ -1,4 +1,4 @@
-"""Admin: support addresses and IMAP sources are edited here; raw messages are read-only.
+"""Admin: support addresses and IMAP sources are read-only here (the desk's pages edit them).
 
 An administrator sees quarantined messages with the reason and can retry
 them (the `retry` action runs the pipeline again) or download the raw bytes.
@@ -36,7 +36,9 @@ class SupportAddressAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ImapSource)
-class ImapSourceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ImapSourceAdmin(ReadOnlyAdmin):
+    """Read-only, password never shown: sources are edited under /manage/imap/ (audited)."""
+
     list_display = [
         "name",
         "host",
@@ -46,7 +48,7 @@ class ImapSourceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "next_fetch_at",
         "last_result",
     ]
-    readonly_fields = ["next_fetch_at", "lease_until", "uidvalidity", "last_result"]
+    exclude = ["password"]
 
 
 class LinkForm(forms.ModelForm):  # type: ignore[type-arg]
