@@ -47,6 +47,9 @@ class Config:
     umask: int = 0o077
     storages: dict[str, Any] | None = None
     vendor_name: str = "Support"
+    # Mail an on-premises customer's designated contact when a new release leaves
+    # their installation unsupported (capella 4.5); off: the vendor's list only.
+    tell_unsupported: bool = False
 
 
 def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -220,6 +223,7 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         storages=_storages(env),
         public_url=_public_url(env),
         vendor_name=_vendor(env),
+        tell_unsupported=_flag(env, "ACCORD_TELL_UNSUPPORTED", False),
     )
 
 

@@ -23,6 +23,10 @@ ACCORD_VENDOR_NAME = _cfg.vendor_name
 ALLOWED_HOSTS = _cfg.allowed_hosts
 # Where customers reach the desk: links to the portal in outbound mail (ACCORD_PUBLIC_URL).
 ACCORD_PUBLIC_URL = _cfg.public_url
+
+# Tell designated contacts when a release leaves their installation unsupported
+# (ACCORD_TELL_UNSUPPORTED, accord/notify/reminders.py).
+ACCORD_TELL_UNSUPPORTED = _cfg.tell_unsupported
 DATABASES = {"default": _cfg.database}
 # Mail channel settings (ACCORD_SMTP_URL, ACCORD_MAIL_DOMAIN, caps, size limits).
 ACCORD_MAIL = load_mail_config()

@@ -16,7 +16,9 @@
   (a receiver that failed after commit), queued now.
 - `release_lifecycle`: announced releases whose date came become generally
   available, deliveries past day 30 are flagged late, and day-20 reminders
-  are queued (accord/contracts/releases.py, accord/notify/reminders.py).
+  are queued, and (ACCORD_TELL_UNSUPPORTED) designated contacts whose installation
+  a new release left unsupported are told (accord/contracts/releases.py,
+  accord/notify/reminders.py).
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from accord.notify.digest import send_digests
 from accord.notify.models import Outbox, Page, WebhookDelivery
 from accord.notify.paging import take_rung
 from accord.notify.queue import FRESH, enqueue_message
-from accord.notify.reminders import queue_delivery_reminders
+from accord.notify.reminders import queue_delivery_reminders, queue_unsupported_notices
 from accord.notify.send import deliver, finish
 from accord.notify.transport import Transport
 from accord.notify.webhooks import post
@@ -223,4 +225,5 @@ def sweep_outbox(now: datetime | None = None) -> int:
 def release_lifecycle(now: datetime | None = None) -> int:
     now = now or timezone.now()
     done = releases.sweep(now)
-    return done["promoted"] + done["late"] + queue_delivery_reminders(now)
+    told = queue_unsupported_notices(now, force=done["promoted"] > 0)
+    return done["promoted"] + done["late"] + queue_delivery_reminders(now) + told

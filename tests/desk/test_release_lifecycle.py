@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from intake.support import cli_desk, seeded_template
+from mail.conftest import smtp_server
 
 from accord.audit.models import AuditEntry
 from accord.contracts import releases as lifecycle
@@ -15,7 +16,7 @@ from accord.worker.tasks import release_lifecycle
 from .personas import nz
 
 PRODUCT = "Capella System"
-__all__ = ["cli_desk", "seeded_template"]
+__all__ = ["cli_desk", "seeded_template", "smtp_server"]
 
 
 def _org(api, designated: bool = True):
@@ -196,3 +197,50 @@ def test_the_cli_adds_a_release_announced_until_its_date(cli_desk):
     assert bad.returncode == 2 and "expected a date" in bad.stderr.decode()
     rows = cli_desk.rows("SELECT version, status FROM contracts_release WHERE version = '9.1'")
     assert rows == [("9.1", "announced")]
+
+
+def test_it_tells_the_designated_contact_when_a_release_leaves_them_unsupported(
+    desk, api_as, clock, settings, smtp_server
+):
+    from notify.test_outbound_smtp import received, smtp_at
+
+    from accord.notify.reminders import queue_unsupported_notices
+    from accord.worker.loop import run
+
+    settings.ACCORD_TELL_UNSUPPORTED = True
+    smtp_at(settings, smtp_server.host, smtp_server.port)
+    lead = api_as(desk.lead_token)
+    org, _ = _org(lead)
+    rels = [_release(lead, f"7.{i}", f"2026-0{i + 1}-01") for i in range(4)]
+    lead.post("/installations", {"organization": org["id"], "release": rels[0]["id"]})
+    _release(lead, "7.4", "2026-12-01")
+    # Announced only: 7.0 is still supported, nobody is told.
+    clock.set(nz(2026, 11, 20, 12))
+    assert queue_unsupported_notices(clock.at, force=True) == 0
+    # The release day: the worker makes 7.4 available and tells Dee once.
+    clock.set(nz(2026, 12, 1, 14))
+    release_lifecycle(now=clock.at)
+    (row,) = Outbox.objects.filter(notice_key__startswith="unsupported:")
+    assert (row.to_email, row.request) == ("dee@o.example", None)
+    assert queue_unsupported_notices(clock.at, force=True) == 0
+    assert AuditEntry.objects.filter(action="installation.told_unsupported").count() == 1
+    run(until_idle=True)
+    ((rcpts, mail),) = received(smtp_server)
+    assert rcpts == ["dee@o.example"]
+    assert mail["Subject"] == "Capella System 7.0 is no longer supported"
+    text = mail.get_body(("plain",)).get_content()
+    assert "clause 4.5 (On-Premises Supported Releases)" in text
+    assert "Supported releases now: 7.4, 7.3, 7.2, 7.1." in text
+    assert "reply to this mail to have the update sent" in text
+
+
+def test_it_tells_nobody_unless_the_vendor_opts_in(desk, api_as, clock):
+    from accord.notify.reminders import queue_unsupported_notices
+
+    lead = api_as(desk.lead_token)
+    org, _ = _org(lead)
+    rels = [_release(lead, f"7.{i}", f"2026-0{i + 1}-01") for i in range(5)]
+    lead.post("/installations", {"organization": org["id"], "release": rels[0]["id"]})
+    assert len(lead.get("/installations/unsupported").json()) == 1
+    assert queue_unsupported_notices(clock.at, force=True) == 0
+    assert not Outbox.objects.exists()
