@@ -54,6 +54,7 @@ from accord.tickets import log
 from accord.tickets.actions import post_message
 from accord.tickets.inbound import FirstMessage, NewFile
 from accord.tickets.intake import as_html, open_request_acknowledged
+from accord.tickets.levels import triage_level
 from accord.tickets.models import Channel, Message, Request, Status
 from accord.tickets.queries import find_request
 
@@ -279,6 +280,15 @@ def _open(
     description = parsed.text.strip() or _no_text(parsed)
     continues = thread.request.number if thread.request is not None else None
     flags = list(sender.flags)
+    # The level stated in the mail, else the address's; provisional either way.
+    level, level_flag = triage_level(
+        load_policy(sender.contact.organization.policy),
+        parsed.subject,
+        description,
+        _level_for(address, sender.contact),
+        f"the support address {address.email}",
+    )
+    flags.append(level_flag)
     for other in () if forged is not None else thread.mentioned:
         flags.append(
             {
@@ -316,7 +326,7 @@ def _open(
         MAIL_ACTOR,
         contact=sender.contact,
         channel=Channel.EMAIL,
-        level=_level_for(address, sender.contact),
+        level=level,
         subject=(parsed.subject.strip() or "(no subject)")[:200],
         description=description,
         received=row.received_at,

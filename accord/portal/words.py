@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from accord.notify.compose import support_hours
 from accord.sla import Policy
 from accord.sla.clock import TargetState
+from accord.tickets.levels import untriaged
 from accord.tickets.models import Request, Scope, SlaTarget, Status
 from accord.tickets.targets import evaluate_request, policy_of, targets_apply
 
@@ -122,12 +123,16 @@ def explain_for_customer(request: Request, now: datetime) -> Explained:
         _target(policy, ev.first_response, now, "reply", "replied"),
         _target(policy, ev.resolution, now, "resolve it", "resolved it"),
     ]
-    if ev.resolution is None:
+    # A provisional level promises no resolution method (accord.tickets.levels).
+    provisional = untriaged(request)
+    if ev.resolution is None and not provisional:
         no = policy.no_target(request.level, "resolution")
         if no is not None:
             lines.append(f"Resolution: {no.wording} (clause {no.clause}).")
     level = policy.level(request.level)
-    if level.resolution_method:
+    if provisional:
+        lines.append("An agent will confirm the level after reading your request.")
+    elif level.resolution_method:
         lines.append(f"How {level.label} problems are fixed: {level.resolution_method}")
     lines.append(_arrival(request, policy, now))
     return Explained([line for line in lines if line], hours)

@@ -11,8 +11,14 @@ from datetime import datetime
 from typing import Any
 
 from accord.sla import Evaluation, Policy
+from accord.tickets.levels import untriaged
 from accord.tickets.models import Request, Scope
 from accord.tickets.scope_messages import decision_message, missing_information_message
+
+PROVISIONAL = (
+    "An agent will confirm this level after reading your request; the targets "
+    "follow the level the agent sets."
+)
 
 
 def _local(t: datetime, policy: Policy) -> str:
@@ -54,7 +60,10 @@ def acknowledgement_text(
     # the next opening (in hours), so the received instant decides, not notice.
     if not policy.calendar.is_working(request.received):
         lines += ["", policy.spec.guidance.out_of_hours]
-    if level.resolution_method:
+    if untriaged(request):
+        # No resolution method before an agent has read it (docs/scope.md).
+        lines += ["", PROVISIONAL]
+    elif level.resolution_method:
         lines.append(f"How it is resolved: {level.resolution_method}")
     if missing:
         lines += ["", missing]

@@ -20,7 +20,7 @@ from accord.accounts.models import Team
 from accord.accounts.permissions import WORK, require, require_party
 from accord.audit.services import record
 from accord.errors import Conflict, Forbidden, Invalid
-from accord.tickets import log
+from accord.tickets import levels, log
 from accord.tickets.intake import as_html, check_level, text
 from accord.tickets.models import Channel, Message, Request, Status
 from accord.tickets.queries import find_request
@@ -219,18 +219,27 @@ def change_level(
     at: datetime | None = None,
     now: datetime | None = None,
 ) -> Request:
-    """Change severity/priority; the engine recomputes running targets from notice."""
+    """Change severity/priority; the engine recomputes running targets from notice.
+
+    The same level again confirms a provisional one (a mailed request's stated or
+    address level, accord.tickets.levels); otherwise it is a 409 on `to`.
+    """
     now = now or timezone.now()
     request = find_request(actor, number, for_update=True)
     require_staff(actor)
     require_not_closed(request)
     check_level(policy_of(request), to, "to")
     if to == request.level:
-        raise Conflict("to", f"the request is already {to}")
+        # Confirming a mailed request's provisional level (accord.tickets.levels).
+        if not levels.settle(actor, request, now, to=to):
+            raise Conflict("to", f"the request is already {to}")
+        log.append(request, "level_confirmed", at=now, actor=actor, now=now, to=to)
+        return finish_change(request, actor, now, "request.level_confirm", to=to)
     at = resolve_instant(actor, at, now, "at")
     log.check_order(request, at)
     log.append(request, "level", at=at, actor=actor, now=now, to=to, previous=request.level)
     previous, request.level = request.level, to
+    levels.settle(actor, request, now, to=to)
     return finish_change(request, actor, now, "request.level", previous=previous, to=to)
 
 

@@ -137,6 +137,8 @@ _FLAG_LABELS = {
     "missing_information": "Missing information",
     "exclusion_suggested": "Suggested exclusion (an agent decides)",
     "several_issues": "Several issues in one request",
+    "customer_stated_level": "Customer-stated level: confirm or change it",
+    "level_not_triaged": "Level not triaged: confirm or change it",
 }
 
 

@@ -142,7 +142,10 @@ def test_it_tells_a_capsure_end_user_the_rate_and_how_to_accept(
     )
     request.refresh_from_db()
     assert request.scope == "not_entitled"  # a suggestion only: an agent confirms
-    assert [f["code"] for f in request.flags] == ["charge_acceptance_suggested"]
+    assert {f["code"] for f in request.flags} == {
+        "charge_acceptance_suggested",
+        "level_not_triaged",
+    }
 
 
 def test_it_does_not_take_a_quoted_i_accept_as_acceptance(
@@ -164,4 +167,4 @@ def test_it_does_not_take_a_quoted_i_accept_as_acceptance(
         )
     )
     request.refresh_from_db()
-    assert not request.flags
+    assert [f["code"] for f in request.flags] == ["level_not_triaged"]  # no acceptance

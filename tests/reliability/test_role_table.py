@@ -99,6 +99,8 @@ def _bodies(desk: Any, number: str, other: str, release: int, seq: int) -> dict[
         "/requests/{number}/calls": {"direction": "outbound", "summary": "rang"},
         "/requests/{number}/scope": {"decision": "in_scope", "reason": "checked"},
         "/requests/{number}/accept-charge": {"accepted_by": "Mere"},
+        "/requests/{number}/exclusion/confirm": {"reason": ""},
+        "/requests/{number}/exclusion/dismiss": {"reason": "checked"},
         "/requests/{number}/split": {
             "parts": [
                 {"subject": "a", "description": "a", "level": "low"},

@@ -75,3 +75,17 @@ def test_the_review_list_shows_waiting_suggestions_only(
         "No suggested exclusions are waiting."
         in agent_client.get("/triage/exclusions/").content.decode()
     )
+
+
+def test_the_change_level_form_confirms_a_provisional_level(
+    agent_client: Client, open_req: OpenRequest
+) -> None:
+    flag = {"code": "level_not_triaged", "message": "no level stated", "clause": "5.6"}
+    req = open_req(flags=[flag])
+    html = agent_client.get(f"/requests/{req.display_number}/").content.decode()
+    assert "Level not triaged: confirm or change it" in html
+    res = post(agent_client, req, "level", to=req.level)
+    assert res.status_code == 200
+    req.refresh_from_db()
+    assert req.flags == [] and req.events.filter(kind="level_confirmed").exists()
+    assert post(agent_client, req, "level", to=req.level).status_code == 409
