@@ -34,6 +34,7 @@ from accord.contracts.models import (
     EntitlementKind,
     Organization,
 )
+from accord.contracts.phones import e164, region_of_policy
 from accord.contracts.services import (
     _staff_only,
     _text,
@@ -186,8 +187,12 @@ def update_contact(
     if role is not None:
         changes["role"] = check_contact_role(role)
     diff = _changed(found, changes)
+    saved = list(diff)
+    if "phone" in diff:  # callers are matched by it (accord.contracts.phones)
+        found.phone_e164 = e164(found.phone, region_of_policy(found.organization.policy))
+        saved.append("phone_e164")
     if diff:
-        found.save(update_fields=list(diff))
+        found.save(update_fields=saved)
         record(actor, "contact.edit", found, now, changes=diff)
     if active is not None and (found.deactivated is None) != active:
         _contact_active(actor, found, active, now)

@@ -14,17 +14,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accord.accounts.actor import Actor
 from accord.audit.services import record
 from accord.contracts.models import Contact, ContactRole
 from accord.contracts.phones import e164, region_of_policy
+from accord.contracts.services import check_policy
+from accord.errors import Invalid
 from accord.intake.models import SupportLine, UnverifiedContact, VoiceCall
 from accord.intake.route import Sender, holding_organization
 from accord.intake.voice import VoiceEvent
 from accord.sla import load_policy
+from accord.tickets.actions import require_staff
 from accord.tickets.inbound import FirstMessage
 from accord.tickets.intake import open_request
 from accord.tickets.models import Channel, Request
@@ -112,11 +117,41 @@ def _level(line: SupportLine, contact: Contact) -> str:
     return other.level if other is not None else load_policy(policy).level_ids[-1]
 
 
-def resolve_caller(number: str, policy: str, now: datetime) -> Sender:
-    """The contact with this E.164 number, preferring organisations under `policy`."""
+@transaction.atomic
+def open_for_caller(
+    actor: Actor,
+    *,
+    phone: str,
+    name: str,
+    policy: str,
+    now: datetime | None = None,
+    **request: Any,
+) -> Request:
+    """An agent opens a request for a caller who is not a contact yet (the desk's "new
+    unverified caller"): matched by number as the voice line does, else an unverified
+    contact of their own; `request` goes to `open_request` as given."""
+    require_staff(actor)
+    now = now or timezone.now()
+    check_policy(policy)
+    number = e164(phone, region_of_policy(policy))
+    if phone.strip() and not number:
+        raise Invalid("caller_phone", f"{phone!r} is not a phone number")
+    sender = resolve_caller(number, policy, now, actor=actor, name=name)
+    return open_request(
+        actor, contact=sender.contact, flags=sender.flags, team_id=None, now=now, **request
+    )
+
+
+def resolve_caller(
+    number: str, policy: str, now: datetime, *, actor: Actor = VOICE_ACTOR, name: str = ""
+) -> Sender:
+    """The contact with this E.164 number, preferring organisations under `policy`;
+    an unknown one is created unverified, named `name` if given."""
     if number:
         known = list(
-            Contact.objects.filter(phone_e164=number)
+            Contact.objects.filter(
+                phone_e164=number, deactivated=None, organization__deactivated=None
+            )
             .select_related("organization__holdingorganization")
             .order_by("id")
         )
@@ -141,14 +176,14 @@ def resolve_caller(number: str, policy: str, now: datetime) -> Sender:
     if contact is None:
         contact = Contact.objects.create(
             organization=org,
-            name=f"Caller {number}" if number else "Withheld number",
+            name=name.strip()[:200] or (f"Caller {number}" if number else "Withheld number"),
             phone=number,
             phone_e164=number,
             role=ContactRole.ADMINISTRATOR,
             created=now,
         )
         UnverifiedContact.objects.create(contact=contact, created=now)
-        record(VOICE_ACTOR, "contact.create_unverified", contact, now, phone=key)
+        record(actor, "contact.create_unverified", contact, now, phone=key)
     flag = (
         {
             "code": "unverified_caller",

@@ -11,6 +11,7 @@ from accord.web.views import (
     manage,
     manage_contracts,
     manage_imap,
+    new_request,
     oncall,
     organizations,
     password,
@@ -52,6 +53,7 @@ urlpatterns = [
         password.PasswordResetConfirmView.as_view(),
         name="password-reset-confirm",
     ),
+    path("requests/new/", new_request.new_request, name="request-new"),
     path("requests/<str:number>/", detail.request_page, name="request"),
     path("requests/<str:number>/billing/", billing.request_billing, name="request-billing"),
     path(
