@@ -54,10 +54,11 @@ def run_move(args: argparse.Namespace) -> int:
 
     from accord.accounts.actor import SYSTEM
     from accord.contracts.models import PolicyVersion
-    from accord.contracts.policy_versions import move_to_version, preview_move, record_current
+    from accord.contracts.policy_versions import record_current
     from accord.contracts.services import check_policy
     from accord.errors import Invalid
     from accord.tickets.models import Request, Status
+    from accord.tickets.policy_moves import move_to_version, preview_move
 
     now = timezone.now()
     name = check_policy(args.policy)
@@ -96,8 +97,9 @@ def run_move(args: argparse.Namespace) -> int:
 def run_recompute(args: argparse.Namespace) -> int:
     from django.utils import timezone
 
-    from accord.contracts.policy_versions import recompute_open, record_current
+    from accord.contracts.policy_versions import record_current
     from accord.contracts.services import check_policy
+    from accord.tickets.policy_moves import recompute_open
 
     now = timezone.now()
     name = check_policy(args.policy)

@@ -184,6 +184,8 @@ def update_contact(
         changes["email"] = check_contact_email(email, found.organization, exclude=found.pk)
     if phone is not None:
         changes["phone"] = _text(phone, "phone", required=False, max_length=40)
+        # The comparable form callers are matched by (accord.contracts.phones).
+        changes["phone_e164"] = e164(changes["phone"], region_of_policy(found.organization.policy))
     if role is not None:
         changes["role"] = check_contact_role(role)
     diff = _changed(found, changes)

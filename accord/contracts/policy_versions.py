@@ -7,12 +7,13 @@ so a later edit of the file never changes an older request's contract
 
 - a *new version* (another `policy.version` in the file) applies to requests
   whose notice is on or after its `effective` date; an admin may move open
-  requests to it with `move_to_version`, after `preview_move` has listed every
-  deadline that would move;
+  requests to it (`accord.tickets.policy_moves`: `move_to_version`, after
+  `preview_move` has listed every deadline that would move);
 - a *correction* (the same version, other text: a newly declared public
   holiday) replaces the stored text, so it applies at once to every request on
-  that version; `recompute_open` then refreshes their stored target rows. Met
-  and breached verdicts already recorded in the log stay what they were.
+  that version; `accord.tickets.policy_moves.recompute_open` then refreshes
+  their stored target rows. Met and breached verdicts already recorded in the
+  log stay what they were.
 """
 
 from __future__ import annotations
@@ -21,16 +22,11 @@ import hashlib
 import tomllib
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime
 from pathlib import Path
 
-from django.db import transaction
-
-from accord.accounts.actor import Actor
 from accord.contracts.models import PolicyVersion
-from accord.errors import Conflict, Invalid
-from accord.sla import Policy, TargetState, load_policy
+from accord.sla import Policy, load_policy
 from accord.sla.policy import parse_policy, resolve_policy_path
 
 _COMPILED: dict[str, Policy] = {}  # digest -> compiled policy
@@ -150,103 +146,3 @@ def versions_in_force(name: str, now: datetime) -> Callable[[datetime], tuple[Po
         return compiled(older[i - 1]), older[i - 1].version
 
     return at
-
-
-@dataclass(frozen=True)
-class DeadlineMove:
-    """One target of one request whose due instant a move would change."""
-
-    number: str
-    kind: str
-    before: str
-    after: str
-    kept: str = ""  # why it does not move: a recorded verdict the new version would rewrite
-
-
-def _target_summary(state: TargetState | None, zone: tzinfo) -> str:
-    """ "running 2026-11-26T10:00:00+13:00", shown in the policy's zone."""
-    if state is None:
-        return "no target"
-    due = state.due.astimezone(zone).isoformat() if state.due else "(no due instant)"
-    return f"{state.state} {due}"
-
-
-@transaction.atomic
-def recompute_open(name: str, now: datetime) -> int:
-    """Refresh stored targets of every open request of a policy; returns how many.
-
-    Through the engine's batch path, a chunk of requests at a time
-    (`accord.tickets.replay.recompute`)."""
-    from accord.tickets.models import Request, Status
-    from accord.tickets.replay import recompute
-
-    return recompute(Request.objects.filter(policy=name).exclude(status=Status.CLOSED), now)
-
-
-def preview_move(name: str, version: str, now: datetime) -> tuple[list[DeadlineMove], list[str]]:
-    """Every deadline that moving open requests of `name` to `version` would move.
-
-    Returns (moves, refusals): a refusal names a request that cannot move (its
-    level does not exist in that version).
-    """
-    from accord.tickets.models import Request, Status
-    from accord.tickets.targets import evaluate_with, with_verdicts
-
-    target = policy_version(name, version)
-    moves: list[DeadlineMove] = []
-    refusals: list[str] = []
-    requests = (
-        Request.objects.filter(policy=name)
-        .exclude(status=Status.CLOSED)
-        .exclude(policy_version=version)
-        .order_by("number")
-    )
-    for request in requests:
-        if request.level not in target.level_ids or request.initial_level not in target.level_ids:
-            refusals.append(
-                f"{request.display_number}: level {request.level!r} does not exist in {version}"
-            )
-            continue
-        before = with_verdicts(
-            request, evaluate_with(policy_version(name, request.policy_version), request, now)
-        )
-        raw = evaluate_with(target, request, now).targets
-        after = with_verdicts(request, evaluate_with(target, request, now))
-        for kind in ("first_response", "resolution"):
-            was, will = (
-                _target_summary(before[kind], target.zone),
-                _target_summary(after[kind], target.zone),
-            )
-            would = _target_summary(raw[kind], target.zone)
-            if was != will:
-                moves.append(DeadlineMove(request.display_number, kind, was, will))
-            elif would != will:
-                why = "a recorded verdict is never rewritten (semantics 4-5)"
-                moves.append(DeadlineMove(request.display_number, kind, was, would, kept=why))
-    return moves, refusals
-
-
-@transaction.atomic
-def move_to_version(actor: Actor, number: str, version: str, now: datetime) -> None:
-    """Move one open request to another version of its policy (after a preview)."""
-    from accord.tickets import log
-    from accord.tickets.actions import finish_change
-    from accord.tickets.models import Request, Status
-    from accord.tickets.queries import find_request
-
-    request = find_request(actor, number)
-    request = Request.objects.select_for_update().get(pk=request.pk)
-    if request.status == Status.CLOSED:
-        raise Conflict("number", f"{request.display_number} is closed")
-    if not PolicyVersion.objects.filter(policy=request.policy, version=version).exists():
-        raise Invalid("version", f"no version {version!r} of {request.policy} on record")
-    target = policy_version(request.policy, version)
-    for level in {request.level, request.initial_level}:
-        if level not in target.level_ids:
-            raise Conflict("version", f"level {level!r} does not exist in {version}")
-    previous = request.policy_version
-    request.policy_version = version
-    log.append(
-        request, "policy_version", at=now, actor=actor, now=now, to=version, previous=previous
-    )
-    finish_change(request, actor, now, "policy_version", to=version, previous=previous)

@@ -28,6 +28,7 @@ from accord.contracts.models import (
     PerIncidentAgreement,
 )
 from accord.contracts.phones import e164, region_of_policy
+from accord.contracts.signals import installation_changed
 from accord.errors import Forbidden, Invalid, NotFound
 from accord.sla import Policy, PolicyError, load_policy
 from accord.sla.policy_spec import BillingSpec
@@ -119,10 +120,9 @@ def _referenced_organization(actor: Actor, organization_id: int) -> Organization
 
 
 def _recheck(actor: Actor, org: Organization, now: datetime) -> None:
-    """Requests waiting for an upgrade are decided again (capella 4.5)."""
-    from accord.tickets.restructure import recheck_awaiting_upgrade  # tickets builds on contracts
-
-    recheck_awaiting_upgrade(actor, org, now)
+    """Requests waiting for an upgrade are decided again (capella 4.5), by the tickets
+    app's receiver of `installation_changed` (contracts sits below tickets)."""
+    installation_changed.send(sender=Organization, actor=actor, organization=org, now=now)
 
 
 @transaction.atomic

@@ -318,6 +318,13 @@ def merge(
     )
 
 
+def on_installation_changed(
+    sender: object, *, actor: Actor, organization: Organization, now: datetime, **_: object
+) -> None:
+    """Receiver of accord.contracts.signals.installation_changed."""
+    recheck_awaiting_upgrade(actor, organization, now)
+
+
 def recheck_awaiting_upgrade(
     actor: Actor, organization: Organization, now: datetime
 ) -> list[Request]:

@@ -11,12 +11,12 @@ import pytest
 from desk.personas import Desk, ny, nz
 
 import accord.sla.policy as policy_module
-from accord.contracts.policy_versions import move_to_version, preview_move, recompute_open
 from accord.notify.alerts import alert_transitions
 from accord.notify.models import Outbox
 from accord.tickets import actions, restructure
 from accord.tickets.intake import open_request
 from accord.tickets.models import Request, SlaTarget, SlaTransition
+from accord.tickets.policy_moves import move_to_version, preview_move, recompute_open
 from accord.tickets.sweep import record_due
 from accord.tickets.targets import targets_json
 

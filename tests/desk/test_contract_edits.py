@@ -158,3 +158,10 @@ def test_email_domains_are_one_organisation_each_and_not_public_mail(
     assert r.status_code == 200 and r.json()["domains"] == []
     assert [e.data for e in _audit("organization.domain_remove")] == [{"domain": "kiwi.example"}]
     assert lead.delete(f"/organizations/{desk.kiwi.pk}/domains/kiwi.example").status_code == 404
+
+
+def test_a_new_phone_number_is_matched_in_its_e164_form(desk: Any, api_as: Any) -> None:
+    lead = api_as(desk.lead_token)
+    r = lead.patch(f"/contacts/{desk.mere.pk}", {"phone": "04 555 0199"})
+    assert r.status_code == 200 and r.json()["phone"] == "04 555 0199"
+    assert Contact.objects.get(pk=desk.mere.pk).phone_e164 == "+6445550199"

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 import accord.sla.policy as policy_module
-from accord.contracts.policy_versions import move_to_version, preview_move, recompute_open
 from accord.tickets.intake import open_request
 from accord.tickets.models import Request, SlaTarget
+from accord.tickets.policy_moves import move_to_version, preview_move, recompute_open
 from accord.tickets.targets import evaluate_request
 
 from .personas import Desk, nz
