@@ -200,6 +200,9 @@ def test_every_desk_page_answers_as_the_table_says(desk, tokens, clock, who) -> 
         "queue and request pages, request actions": "/",
         "report page": "/report/",
         "admin site `/admin`": "/admin/",
+        "administration pages `/manage/` (addresses, IMAP sources, organisations, users, outbox)": (
+            "/manage/organizations/"
+        ),
         "organisation billing and invoices": f"/organizations/{desk.kiwi.pk}/billing/",
     }
     assert set(rows) == set(pages)

@@ -11,14 +11,14 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.test import Client
 from mail.conftest import Dovecot, dovecot
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 from web.shots import shoot
-from web.test_browser import CHROMIUM_ARGS, chromium
+from web.test_browser import chromium
 
 from accord.audit.models import AuditEntry
 from accord.intake.models import ImapSource
 
-from .conftest import PASSWORD
+from .browser import logged_in
 
 __all__ = ["chromium", "dovecot"]
 
@@ -95,31 +95,21 @@ def test_an_admin_adds_and_tests_a_source_in_a_browser(
     chromium: str, live_server: object, transactional_db: None, ana: User, dovecot: Dovecot
 ) -> None:
     base = str(live_server)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
-            page.set_default_timeout(30_000)
-            page.goto(base + "/login/")
-            page.fill("#id_username", "ana")
-            page.fill("#id_password", PASSWORD)
-            page.click("button[type=submit]")
-            page.click("text=Administration")
-            page.click(".manage-nav >> text=IMAP sources")
-            expect(page.locator(".empty")).to_contain_text("No IMAP source")
-            for name, value in form(dovecot).items():
-                if name in ("security", "after_store", "address"):
-                    page.select_option(f"#id_{name}", str(value))
-                elif name != "enabled":
-                    page.fill(f"#id_{name}", str(value))
-            page.click("text=Add source")
-            expect(page.locator("h1")).to_have_text("support")
-            expect(page.locator("#id_password")).to_have_value("")
-            page.click("text=Test connection")
-            expect(page.locator("#test-result")).to_contain_text("Connection works")
-            shoot(page, "manage-imap-source")
-            page.click(".crumbs >> text=IMAP sources")
-            expect(page.locator('tr[data-source="support"] .password')).to_have_text("set")
-            shoot(page, "manage-imap")
-        finally:
-            browser.close()
+    with logged_in(chromium, base) as page:
+        page.click("text=Administration")
+        page.click(".manage-nav >> text=IMAP sources")
+        expect(page.locator(".empty")).to_contain_text("No IMAP source")
+        for name, value in form(dovecot).items():
+            if name in ("security", "after_store", "address"):
+                page.select_option(f"#id_{name}", str(value))
+            elif name != "enabled":
+                page.fill(f"#id_{name}", str(value))
+        page.click("text=Add source")
+        expect(page.locator("h1")).to_have_text("support")
+        expect(page.locator("#id_password")).to_have_value("")
+        page.click("text=Test connection")
+        expect(page.locator("#test-result")).to_contain_text("Connection works")
+        shoot(page, "manage-imap-source")
+        page.click(".crumbs >> text=IMAP sources")
+        expect(page.locator('tr[data-source="support"] .password')).to_have_text("set")
+        shoot(page, "manage-imap")

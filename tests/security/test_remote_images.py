@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from intake.support import CAPELLA, deliver, mail_desk, mail_settings
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 from web.shots import shoot
-from web.test_browser import CHROMIUM_ARGS, chromium
+from web.test_browser import chromium
 
-from .conftest import PASSWORD
+from .browser import logged_in
 
 __all__ = ["chromium", "mail_desk", "mail_settings"]
 
@@ -86,47 +86,35 @@ def test_remote_images_wait_for_the_agents_click(
     assert request is not None
     base = str(live_server)
     violations: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
-            page.set_default_timeout(30_000)
-            page.on(
-                "console",
-                lambda m: (
-                    violations.append(f"{page.url}: {m.text[:120]}")
-                    if "Content Security Policy" in m.text
-                    else None
-                ),
-            )
-            page.goto(base + "/login/")
-            page.fill("#id_username", "ana")
-            page.fill("#id_password", PASSWORD)
-            page.click("button[type=submit]")
-            page.goto(f"{base}/requests/{request.display_number}/")
-            notice = page.locator(".remote-images")
-            expect(notice).to_contain_text("1 remote image blocked")
-            expect(page.locator(".message .body img[alt='error dialog']")).to_have_count(1)
-            assert page.locator(".message .body img").first.get_attribute("src") is None
-            notice.locator("a").click()
-            expect(page.locator("[role=alert]")).to_contain_text("tracking pixel")
-            expect(page.locator("#remote-images")).to_contain_text("127.0.0.1")
-            shoot(page, "message-images")
-            page.wait_for_timeout(300)
-            assert pixels.hits == []
-            assert violations == []
+    with logged_in(chromium, base) as page:
+        page.on(
+            "console",
+            lambda m: (
+                violations.append(f"{page.url}: {m.text[:120]}")
+                if "Content Security Policy" in m.text
+                else None
+            ),
+        )
+        page.goto(f"{base}/requests/{request.display_number}/")
+        notice = page.locator(".remote-images")
+        expect(notice).to_contain_text("1 remote image blocked")
+        expect(page.locator(".message .body img[alt='error dialog']")).to_have_count(1)
+        assert page.locator(".message .body img").first.get_attribute("src") is None
+        notice.locator("a").click()
+        expect(page.locator("[role=alert]")).to_contain_text("tracking pixel")
+        expect(page.locator("#remote-images")).to_contain_text("127.0.0.1")
+        shoot(page, "message-images")
+        page.wait_for_timeout(300)
+        assert pixels.hits == []
+        assert violations == []
 
-            page.click("text=Show the images of this message")
-            image = page.locator("#message-body img")
-            expect(image).to_have_attribute("referrerpolicy", "no-referrer")
-            page.wait_for_function(
-                "() => document.querySelector('#message-body img').naturalWidth > 0"
-            )
-            assert pixels.hits == [("/track.png?r=42", None)]
-            assert violations == []
-            page.goto(f"{base}/requests/{request.display_number}/")
-            expect(page.locator(".remote-images")).to_be_visible()
-            page.wait_for_timeout(300)
-            assert len(pixels.hits) == 1  # the request page still blocks them
-        finally:
-            browser.close()
+        page.click("text=Show the images of this message")
+        image = page.locator("#message-body img")
+        expect(image).to_have_attribute("referrerpolicy", "no-referrer")
+        page.wait_for_function("() => document.querySelector('#message-body img').naturalWidth > 0")
+        assert pixels.hits == [("/track.png?r=42", None)]
+        assert violations == []
+        page.goto(f"{base}/requests/{request.display_number}/")
+        expect(page.locator(".remote-images")).to_be_visible()
+        page.wait_for_timeout(300)
+        assert len(pixels.hits) == 1  # the request page still blocks them

@@ -9,6 +9,7 @@ request points to: deactivating keeps every request, invoice and audit entry.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -103,6 +104,25 @@ def _org_page(
     return _render(request, "web/manage/organization.html", status, **ctx)
 
 
+def _submit(
+    request: HttpRequest,
+    org: Organization,
+    key: str,
+    form: forms.Form,
+    call: Callable[[dict[str, Any]], object],
+) -> HttpResponse:
+    """Parse `form`, call the service with its data; refused: the page with the error
+    beside the field the service named (under `key` of the page's forms)."""
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except DeskError as exc:
+            put_error(form, exc.field, exc.message)
+            return _org_page(request, org, status=exc.status, **{key: form})
+        return redirect("web:organization-edit", org_id=org.pk)
+    return _org_page(request, org, status=422, **{key: form})
+
+
 @admin_required
 def organization_edit(request: HttpRequest, org_id: int) -> HttpResponse:
     org = _org(org_id)
@@ -131,15 +151,14 @@ def organization_active(request: HttpRequest, org_id: int) -> HttpResponse:
 @require_POST
 def domain_add(request: HttpRequest, org_id: int) -> HttpResponse:
     org = _org(org_id)
-    form = DomainForm(request.POST)
-    if form.is_valid():
-        try:
-            edits.add_domain(actor_for(request), org.pk, form.cleaned_data["domain"])
-        except DeskError as exc:
-            put_error(form, exc.field, exc.message)
-            return _org_page(request, org, status=exc.status, domain_form=form)
-        return redirect("web:organization-edit", org_id=org.pk)
-    return _org_page(request, org, status=422, domain_form=form)
+    actor = actor_for(request)
+    return _submit(
+        request,
+        org,
+        "domain_form",
+        DomainForm(request.POST),
+        lambda data: edits.add_domain(actor, org.pk, data["domain"]),
+    )
 
 
 @admin_required
@@ -159,32 +178,28 @@ def domain_remove(request: HttpRequest, org_id: int) -> HttpResponse:
 @require_POST
 def contact_add(request: HttpRequest, org_id: int) -> HttpResponse:
     org = _org(org_id)
-    form = ContactForm(request.POST)
-    if form.is_valid():
-        try:
-            services.create_contact(actor_for(request), organization=org.pk, **form.cleaned_data)
-        except DeskError as exc:
-            put_error(form, exc.field, exc.message)
-            return _org_page(request, org, status=exc.status, contact_form=form)
-        return redirect("web:organization-edit", org_id=org.pk)
-    return _org_page(request, org, status=422, contact_form=form)
+    actor = actor_for(request)
+    return _submit(
+        request,
+        org,
+        "contact_form",
+        ContactForm(request.POST),
+        lambda data: services.create_contact(actor, organization=org.pk, **data),
+    )
 
 
 @admin_required
 @require_POST
 def entitlement_add(request: HttpRequest, org_id: int) -> HttpResponse:
     org = _org(org_id)
-    form = EntitlementForm(request.POST)
-    if form.is_valid():
-        try:
-            services.create_entitlement(
-                actor_for(request), organization=org.pk, **form.cleaned_data
-            )
-        except DeskError as exc:
-            put_error(form, exc.field, exc.message)
-            return _org_page(request, org, status=exc.status, entitlement_form=form)
-        return redirect("web:organization-edit", org_id=org.pk)
-    return _org_page(request, org, status=422, entitlement_form=form)
+    actor = actor_for(request)
+    return _submit(
+        request,
+        org,
+        "entitlement_form",
+        EntitlementForm(request.POST),
+        lambda data: services.create_entitlement(actor, organization=org.pk, **data),
+    )
 
 
 def _contact(contact_id: int) -> Contact:
@@ -270,62 +285,55 @@ def entitlement_active(request: HttpRequest, entitlement_id: int) -> HttpRespons
 def installation_set(request: HttpRequest, org_id: int) -> HttpResponse:
     """Which release the on-premises customer runs (one per product), from a day."""
     org = _org(org_id)
-    form = InstallationForm(request.POST)
-    if form.is_valid():
-        try:
-            lifecycle.set_installation(
-                actor_for(request),
-                organization=org.pk,
-                release=int(form.cleaned_data["release"]),
-                since=form.cleaned_data["since"],
-            )
-        except DeskError as exc:
-            put_error(form, exc.field, exc.message)
-            return _org_page(request, org, status=exc.status, installation_form=form)
-        return redirect("web:organization-edit", org_id=org.pk)
-    return _org_page(request, org, status=422, installation_form=form)
+    actor = actor_for(request)
+    return _submit(
+        request,
+        org,
+        "installation_form",
+        InstallationForm(request.POST),
+        lambda data: lifecycle.set_installation(
+            actor, organization=org.pk, release=int(data["release"]), since=data["since"]
+        ),
+    )
 
 
 @admin_required
 @require_POST
 def delivery_add(request: HttpRequest, org_id: int) -> HttpResponse:
     org = _org(org_id)
-    form = DeliveryForm(request.POST, org=org)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            lifecycle.record_delivery(
-                actor_for(request),
-                installation=int(data["installation"]),
-                release=int(data["release"]),
-                received_on=data["received_on"],
-                installed_on=data["installed_on"],
-            )
-        except DeskError as exc:
-            put_error(form, exc.field, exc.message)
-            return _org_page(request, org, status=exc.status, delivery_form=form)
-        return redirect("web:organization-edit", org_id=org.pk)
-    return _org_page(request, org, status=422, delivery_form=form)
+    actor = actor_for(request)
+    return _submit(
+        request,
+        org,
+        "delivery_form",
+        DeliveryForm(request.POST, org=org),
+        lambda data: lifecycle.record_delivery(
+            actor,
+            installation=int(data["installation"]),
+            release=int(data["release"]),
+            received_on=data["received_on"],
+            installed_on=data["installed_on"],
+        ),
+    )
 
 
 @admin_required
 @require_POST
 def delivery_installed(request: HttpRequest, delivery_id: int) -> HttpResponse:
-    found = UpdateDelivery.objects.select_related("installation__organization").filter(
-        pk=delivery_id
+    delivery = (
+        UpdateDelivery.objects.select_related("installation__organization")
+        .filter(pk=delivery_id)
+        .first()
     )
-    delivery = found.first()
     if delivery is None:
         raise Http404("no such delivery")
-    org = delivery.installation.organization
-    form = InstalledForm(request.POST)
-    if form.is_valid():
-        try:
-            lifecycle.install_delivery(
-                actor_for(request), delivery.pk, installed_on=form.cleaned_data["installed_on"]
-            )
-        except DeskError as exc:
-            put_error(form, exc.field, exc.message)
-            return _org_page(request, org, status=exc.status, installed_form=form)
-        return redirect("web:organization-edit", org_id=org.pk)
-    return _org_page(request, org, status=422, installed_form=form)
+    actor = actor_for(request)
+    return _submit(
+        request,
+        delivery.installation.organization,
+        "installed_form",
+        InstalledForm(request.POST),
+        lambda data: lifecycle.install_delivery(
+            actor, delivery.pk, installed_on=data["installed_on"]
+        ),
+    )
