@@ -108,13 +108,18 @@ print(json.dumps({"token": accounts.create_token(user="bench"), "contact": conta
 
 
 def fresh_database(url: str) -> None:
-    """Drop and create the benchmark's database (only one whose name says it is one)."""
-    import psycopg
-
+    """Drop and create the benchmark's database (only one whose name says it is one):
+    a PostgreSQL database on its server, or a SQLite file (sqlite:////abs/path)."""
     parts = urllib.parse.urlsplit(url)
     name = parts.path.lstrip("/")
-    if "bench" not in name:
+    if "bench" not in Path(name).name:
         raise SystemExit(f"desk_bench: refusing to reset database {name!r}: use a *bench* one")
+    if parts.scheme == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path("/" + name + suffix).unlink(missing_ok=True)
+        return
+    import psycopg
+
     admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -234,18 +239,41 @@ def serve(
 
 # -- measuring ------------------------------------------------------------------
 
+# --ops: the short name of each operation measured.
+SHORT = {
+    "agent queue page": "queue",
+    "REST list, first page": "rest",
+    "request page": "page",
+    "report page": "report",
+}
+OPS = (*SHORT.values(), "creation")
 
-def creations(call: Callable[[int], None], total: int, concurrency: int) -> float:
-    """Requests per second creating `total` requests with `concurrency` threads."""
+
+def creations(
+    call: Callable[[int], None], total: int, concurrency: int, failures: list[str]
+) -> float:
+    """Created requests per second, `total` attempts with `concurrency` threads; each
+    failed attempt (an error answer, e.g. SQLite's "database is locked") is appended
+    to `failures` and not counted as created."""
+
+    def attempt(i: int) -> bool:
+        try:
+            call(i)
+            return True
+        except (RuntimeError, urllib.error.URLError, OSError) as exc:
+            failures.append(str(exc)[:200])
+            return False
+
     start = time.perf_counter()
     with ThreadPoolExecutor(concurrency) as pool:
-        list(pool.map(call, range(total)))
-    return total / (time.perf_counter() - start)
+        made = sum(pool.map(attempt, range(total)))
+    return made / (time.perf_counter() - start)
 
 
 def table(results: dict[str, dict[str, list[float]]], rates: set[str]) -> None:
     print()
-    print(f"{'operation':34} {'Accord min/med/max':>26} {'helpdesk min/med/max':>26} {'ratio':>7}")
+    head = "min/med/p95/max"
+    print(f"{'operation':34} {'Accord ' + head:>30} {'helpdesk ' + head:>30} {'ratio':>7}")
     for op, sides in results.items():
         unit = "req/s" if op in rates else "ms"
         scale = 1 if op in rates else 1000
@@ -253,14 +281,16 @@ def table(results: dict[str, dict[str, list[float]]], rates: set[str]) -> None:
         def fmt(xs: list[float], scale: float = scale) -> str:
             if not xs:
                 return "-"
-            return "/".join(f"{x * scale:,.0f}" for x in (min(xs), statistics.median(xs), max(xs)))
+            p95 = statistics.quantiles(xs, n=20, method="inclusive")[-1] if len(xs) > 1 else xs[0]
+            picks = (min(xs), statistics.median(xs), p95, max(xs))
+            return "/".join(f"{x * scale:,.0f}" for x in picks)
 
         a, h = sides.get("accord", []), sides.get("helpdesk", [])
         ratio = ""
         if a and h:
             ma, mh = statistics.median(a), statistics.median(h)
             ratio = f"{(ma / mh if op in rates else mh / ma):.1f}x"
-        print(f"{op + ' (' + unit + ')':34} {fmt(a):>26} {fmt(h):>26} {ratio:>7}")
+        print(f"{op + ' (' + unit + ')':34} {fmt(a):>30} {fmt(h):>30} {ratio:>7}")
     print(
         "ratio: how many times Accord is ahead (helpdesk time / Accord time; Accord rate / helpdesk rate)"
     )
@@ -274,10 +304,22 @@ def main() -> int:
     parser.add_argument("--creations", type=int, default=40, help="per concurrency level and run")
     parser.add_argument("--skip-load", action="store_true", help="reuse what the last run loaded")
     parser.add_argument("--no-helpdesk", action="store_true")
+    parser.add_argument("--ops", default=",".join(OPS), help=f"what to measure, of {','.join(OPS)}")
+    parser.add_argument(
+        "--concurrency", default="1,4,8", help="creation: client threads, comma-separated"
+    )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        print("desk_bench: DATABASE_URL must name a PostgreSQL database", file=sys.stderr)
+    if not url.startswith(("postgres", "sqlite:////")):
+        print(
+            "desk_bench: DATABASE_URL must name a PostgreSQL database or a SQLite file "
+            "(sqlite:////absolute/path/bench.sqlite3)",
+            file=sys.stderr,
+        )
+        return 2
+    ops_wanted = set(args.ops.split(","))
+    if ops_wanted - set(OPS):
+        print(f"desk_bench: --ops takes {','.join(OPS)}", file=sys.stderr)
         return 2
     SCRATCH.mkdir(exist_ok=True)
     state_file = SCRATCH / "state.json"
@@ -335,6 +377,7 @@ def main() -> int:
         if helpdesk is not None:
             for op, call in peer.operations(helpdesk, state["helpdesk"]).items():
                 ops[op]["helpdesk"] = call
+        ops = {op: sides for op, sides in ops.items() if SHORT[op] in ops_wanted}
         results: dict[str, dict[str, list[float]]] = {op: {} for op in ops}
         failed: dict[tuple[str, str], int] = {}
 
@@ -356,17 +399,23 @@ def main() -> int:
                     took = timed(op, side, call)
                     if took is not None:
                         results[op].setdefault(side, []).append(took)
-        for c in (1, 4, 8):
+        sides_creating: list[tuple[str, Callable[[int], None]]] = [
+            ("accord", lambda i: _accord_create(api, state, i))
+        ]
+        if helpdesk is not None:
+            sides_creating.append(("helpdesk", lambda i: peer.create(helpdesk, i)))
+        for c in [int(c) for c in args.concurrency.split(",")] if "creation" in ops_wanted else []:
             op = f"creation over HTTP, c={c}"
             results[op] = {}
             for _ in range(max(1, args.runs // 2)):
-                results[op].setdefault("accord", []).append(
-                    creations(lambda i: _accord_create(api, state, i), args.creations, c)
-                )
-                if helpdesk is not None:
-                    results[op].setdefault("helpdesk", []).append(
-                        creations(lambda i: peer.create(helpdesk, i), args.creations, c)
+                for side, create in sides_creating:
+                    lost: list[str] = []
+                    results[op].setdefault(side, []).append(
+                        creations(create, args.creations, c, lost)
                     )
+                    if lost:
+                        failed[(op, side)] = failed.get((op, side), 0) + len(lost)
+                        print(f"{side} {op}: {len(lost)} failed, e.g. {lost[0]}")
         rates = {op for op in results if op.startswith("creation")}
         print(
             f"\n{state.get('requests', args.requests):,} requests loaded; accord import ran at "

@@ -119,13 +119,20 @@ print(json.dumps({"tickets": Ticket.objects.count(), "sample": Ticket.objects.or
 def _db_url(accord_url: str) -> str:
     parts = urllib.parse.urlsplit(accord_url)
     name = parts.path.lstrip("/") or "accord"
+    if parts.scheme == "sqlite":  # a file beside Accord's: bench.sqlite3 -> bench_dh.sqlite3
+        path = Path("/" + name)
+        return f"sqlite:///{path.with_name(path.stem + '_dh' + path.suffix)}"
     return urllib.parse.urlunsplit(parts._replace(path=f"/{name}_dh"))
 
 
 def _create_database(url: str) -> None:
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme == "sqlite":  # desk_bench checked that the name says bench
+        for suffix in ("", "-wal", "-shm"):
+            Path(parts.path + suffix).unlink(missing_ok=True)
+        return
     import psycopg
 
-    parts = urllib.parse.urlsplit(url)
     admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as conn:
         name = parts.path.lstrip("/")  # <a bench database>_dh: desk_bench checked the name

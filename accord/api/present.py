@@ -18,7 +18,7 @@ from accord.sla.clock import TargetState
 from accord.sla.jsonio import iso, target_to_json
 from accord.tickets.log import VOID, voided_in, voided_seqs
 from accord.tickets.models import NUMBER_PREFIX, Event, Message, Request
-from accord.tickets.targets import policy_of, targets_json
+from accord.tickets.targets import as_engine_events, policy_of, targets_json
 
 # Events a customer may see in the log of their own request.
 CUSTOMER_EVENTS = frozenset(
@@ -54,14 +54,15 @@ def summary(
     actor: Actor,
     as_of: datetime,
     states: Mapping[str, TargetState | None] | None = None,
+    log: list[Event] | None = None,
 ) -> dict[str, Any]:
     """The request without its messages and log. `states`: its targets as of `as_of`
     when the caller has them (a list page's stored rows); otherwise the engine
-    evaluates its log."""
+    evaluates its log (`log`: the whole log in order, when the caller has read it)."""
     policy = policy_of(request)
     zone = policy.zone
     if states is None:
-        targets = targets_json(request, as_of)
+        targets = targets_json(request, as_of, None if log is None else as_engine_events(log))
     else:
         targets = {kind: target_to_json(state, zone) for kind, state in states.items()}
     return {
@@ -96,12 +97,15 @@ def summary(
 
 def detail(request: Request, actor: Actor, as_of: datetime) -> dict[str, Any]:
     zone = policy_of(request).zone
-    out = summary(request, actor, as_of)
     messages = request.messages.select_related("author_user").prefetch_related("attachments")
-    events = request.events.order_by("seq")
+    log = request.events.order_by("seq")
     if actor.is_customer:
         messages = messages.filter(public=True)
-        events = events.filter(kind__in=CUSTOMER_EVENTS)
+        shown = list(log.filter(kind__in=CUSTOMER_EVENTS))
+        out = summary(request, actor, as_of)
+    else:  # the whole log is shown: read once, for the engine and for the list
+        shown = list(log)
+        out = summary(request, actor, as_of, log=shown)
     out["description"] = request.description
     out["messages"] = [
         {
@@ -126,7 +130,6 @@ def detail(request: Request, actor: Actor, as_of: datetime) -> dict[str, Any]:
         }
         for m in messages
     ]
-    shown = list(events)
     voided = voided_in(shown) if not actor.is_customer else voided_seqs(request)
     out["events"] = [_event(e, zone, voided) for e in shown]
     if not actor.is_customer:  # delivery details are the desk's business

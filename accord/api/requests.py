@@ -79,7 +79,9 @@ def _queue(actor: Actor, f: ListFilters) -> QuerySet[Request]:
 def open_request(request: HttpRequest, payload: RequestIn):
     actor = actor_of(request)
     created = intake.open_request(actor, **payload.dict())
-    return HttpStatus(201, _detail(actor, created.number))
+    # The request as just written (its organisation and contact in hand), as
+    # `find_request` would read it back.
+    return HttpStatus(201, present.detail(created, actor, timezone.now()))
 
 
 def _check_parameters(request: HttpRequest) -> None:

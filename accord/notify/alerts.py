@@ -232,17 +232,44 @@ def alert_events(now: datetime | None = None, limit: int = BATCH) -> int:
 
 
 def alert_request_events(request_id: int, now: datetime | None = None) -> int:
-    """The on-commit path: the request's events nobody has alerted yet, each claimed by
-    a conditional update (the worker's sweep may hold one: it is then skipped)."""
+    """The on-commit path: the request's events nobody has alerted yet, claimed by one
+    conditional update that returns the rows it moved (the worker's sweep may hold
+    some: those are not returned, so each event is alerted once), then handled in
+    the claiming transaction. A failure rolls the claims back for the sweep."""
     now = now or timezone.now()
-    done = 0
-    pending = Event.objects.filter(request_id=request_id, alerted__isnull=True).order_by("seq")
-    for event in pending.select_related(*EVENT_RELATED):
-        with transaction.atomic():
-            if Event.objects.filter(pk=event.pk, alerted__isnull=True).update(alerted=now):
-                handle_event(event, now)
-                done += 1
-    return done
+    with transaction.atomic():
+        claimed = _claim_request_events(request_id, now)
+        if not claimed:
+            return 0
+        events = Event.objects.filter(pk__in=claimed).order_by("seq")
+        for event in events.select_related(*EVENT_RELATED):
+            handle_event(event, now)
+    return len(claimed)
+
+
+def _claim_request_events(request_id: int, now: datetime) -> list[int]:
+    """Set `alerted` on the request's unalerted events; the ids this statement moved.
+
+    UPDATE ... RETURNING (PostgreSQL; SQLite since 3.35) in one statement; without
+    RETURNING, a conditional update per event tells which ones this call moved.
+    """
+    pending = Event.objects.filter(request_id=request_id, alerted__isnull=True)
+    if not connection.features.can_return_columns_from_insert:
+        ids = list(pending.values_list("pk", flat=True))
+        return [
+            pk
+            for pk in ids
+            if Event.objects.filter(pk=pk, alerted__isnull=True).update(alerted=now)
+        ]
+    q = connection.ops.quote_name
+    table = q(Event._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {q('alerted')} = %s "
+            f"WHERE {q('request_id')} = %s AND {q('alerted')} IS NULL RETURNING {q('id')}",
+            [Event._meta.get_field("alerted").get_db_prep_value(now, connection), request_id],
+        )
+        return [int(row[0]) for row in cursor.fetchall()]
 
 
 def alert_event(event: Event, now: datetime | None = None) -> int:

@@ -195,15 +195,31 @@ def shipped_policy_names() -> list[str]:
 
 
 _CACHE: dict[tuple[Path, float], Policy] = {}
+# Where a name or path was found, per policy directory setting: a list page asks for
+# the policy of every row, and finding the file again (an existence check per
+# directory and `resolve`'s lstat per path part) cost more than the rest of the call.
+# Only the file's modification time is read again on each call.
+_PATHS: dict[tuple[str, str | None], Path] = {}
 
 
 def load_policy(name_or_path: str | Path) -> Policy:
     """Load, validate and compile a policy; cached by path and modification time."""
-    path = resolve_policy_path(name_or_path).resolve()
+    text = str(name_or_path)
+    where = (text, os.environ.get("ACCORD_POLICY_DIR"))
+    known = _PATHS.get(where)
     try:
-        key = (path, path.stat().st_mtime)
-    except OSError as exc:
-        raise PolicyError(str(path), [f"(file): cannot read: {exc.strerror}"]) from None
+        key = (known, known.stat().st_mtime) if known is not None else None
+    except OSError:  # moved or removed since: look for it again
+        key = None
+    if key is None:
+        path = resolve_policy_path(name_or_path).resolve()
+        try:
+            key = (path, path.stat().st_mtime)
+        except OSError as exc:
+            raise PolicyError(str(path), [f"(file): cannot read: {exc.strerror}"]) from None
+        if "/" not in text and not text.endswith(".toml"):  # a name, not a path (cwd may move)
+            _PATHS[where] = path
+    path = key[0]
     cached = _CACHE.get(key)
     if cached is not None:
         return cached

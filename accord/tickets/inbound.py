@@ -46,18 +46,22 @@ class FirstMessage:
 
 
 def store_files(message: Message, files: Sequence[NewFile]) -> list[Attachment]:
-    """One Attachment row per file, and the message's `cid:` links pointed at them."""
-    stored: list[Attachment] = []
+    """One Attachment row per file, inserted together, and the message's `cid:` links
+    pointed at them (their ids come back from the insert)."""
+    stored = Attachment.objects.bulk_create(
+        [
+            Attachment(
+                message=message,
+                filename=(f.filename or "attachment")[:255],
+                content_type=(f.content_type or "application/octet-stream")[:100],
+                size=f.stored_size if f.stored else len(f.data),
+                file=f.stored or put(hashlib.sha256(f.data).hexdigest(), f.data),
+            )
+            for f in files
+        ]
+    )
     html = message.body_html
-    for f in files:
-        a = Attachment.objects.create(
-            message=message,
-            filename=(f.filename or "attachment")[:255],
-            content_type=(f.content_type or "application/octet-stream")[:100],
-            size=f.stored_size if f.stored else len(f.data),
-            file=f.stored or put(hashlib.sha256(f.data).hexdigest(), f.data),
-        )
-        stored.append(a)
+    for f, a in zip(files, stored, strict=True):
         if f.content_id and html:
             html = html.replace(f"cid:{f.content_id}", reverse("attachment", args=[a.pk]))
     if html != message.body_html:

@@ -31,13 +31,15 @@ from accord.tickets.models import Channel, Message, Request, Scope
 from accord.tickets.numbering import next_number
 from accord.tickets.queries import find_request
 from accord.tickets.scope import Decision, decide
+from accord.tickets.search import index_new
 from accord.tickets.signals import request_opened, send_on_commit
 from accord.tickets.targets import (
     as_engine_events,
     evaluate_request,
+    plan_targets,
     policy_of,
-    store_targets,
     targets_apply,
+    write_targets,
 )
 from accord.timing import SKEW, resolve_received
 
@@ -315,10 +317,8 @@ def open_request_acknowledged(
     )
     apply_decision(request, decision)
     request.flags = list(request.flags or []) + list(flags)
-    request.save()
-    attach_agreement(request, decision)
     first = first or FirstMessage(description)
-    inbound = Message.objects.create(
+    inbound = Message(
         request=request,
         direction=Message.Direction.INBOUND,
         public=True,
@@ -329,10 +329,18 @@ def open_request_acknowledged(
         body_html=first.html or as_html(first.text),
         at=received,
     )
-    store_files(inbound, first.files)
-    # The request is new, so this transaction writes its whole log: the events'
-    # places and the engine's timeline are known without reading them back, and
-    # the three events are inserted together once the acknowledgement exists.
+    ack = Message(
+        request=request,
+        direction=Message.Direction.OUTBOUND,
+        public=True,
+        automated=True,
+        channel=Channel.EMAIL if who.email else channel,
+        at=received,
+    )
+    # The request is new, so this transaction writes its whole log: it is known
+    # before anything is written, the engine runs once on it (the acknowledgement's
+    # due instants are the stored targets': an `auto_reply` moves no clock, and it
+    # is in the timeline all the same), and every table gets one insert.
     written = [
         log.build(
             request,
@@ -357,32 +365,26 @@ def open_request_acknowledged(
             request_type=request_type or None,
             seq=2,
         ),
+        log.build(request, "auto_reply", at=received, actor=actor, now=now, message=ack, seq=3),
     ]
-    applies = targets_apply(request)
     ev: Evaluation | None = (
-        evaluate_request(request, now, as_engine_events(written)) if applies else None
+        evaluate_request(request, now, as_engine_events(written))
+        if targets_apply(request)
+        else None
     )
-    body = acknowledgement_text(request, policy, ev, decision.details)
-    ack = Message.objects.create(
-        request=request,
-        direction=Message.Direction.OUTBOUND,
-        public=True,
-        automated=True,
-        channel=Channel.EMAIL if who.email else channel,
-        body_text=body,
-        body_html=as_html(body),
-        at=received,
-    )
-    written.append(
-        log.build(request, "auto_reply", at=received, actor=actor, now=now, message=ack, seq=3)
-    )
+    ack.body_text = acknowledgement_text(request, policy, ev, decision.details)
+    ack.body_html = as_html(ack.body_text)
+    targets = plan_targets(request, now, ev, {}, new=True)
+    request.next_due = targets.next_due
+    # bulk_create sends no post_save: the search document is written once, whole,
+    # by `index_new` instead of by the receivers a save would run.
+    Request.objects.bulk_create([request])
+    attach_agreement(request, decision)
+    Message.objects.bulk_create([inbound, ack])  # in this order: the customer's first
+    store_files(inbound, first.files)
     log.write(written)
-    store_targets(
-        request,
-        now,
-        evaluate_request(request, now, as_engine_events(written)) if applies else None,
-        new=True,
-    )
+    write_targets(request, targets)
+    index_new(request, who, org, inbound)
     record(actor, "request.open", request, now, number=request.number, scope=request.scope)
     send_on_commit(
         request_opened,

@@ -317,6 +317,28 @@ def index_head(request: Request) -> None:
         SearchDocument.objects.create(request_id=request.pk, head=head)
 
 
+def index_new(
+    request: Request, contact: Contact, organization: Organization, first: Message
+) -> None:
+    """The whole document of a request opened in this transaction, in one insert.
+
+    `open_request` inserts the request and its messages with `bulk_create`, which
+    sends no `post_save`, so the receivers below do not rebuild it piece by piece
+    (a read and a write for the head, another pair for the first message); the
+    document is what they would have written: the head, and the customer's first
+    message unless automated (the acknowledgement always is).
+    """
+    head = head_text(
+        request.number,
+        request.subject,
+        request.description,
+        (contact.name, contact.email, contact.phone),
+        organization.name,
+    )
+    body = "" if first.automated or not first.body_text.strip() else first.body_text
+    SearchDocument.objects.create(request=request, head=head, body=body[:MAX_BODY])
+
+
 def index_message(message: Message) -> None:
     """Append a stored message's text to its request's document."""
     if message.automated or not message.body_text.strip():

@@ -9,6 +9,7 @@ queue queries on (state, due). Both feed the engine exactly the timeline
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -99,15 +100,32 @@ def evaluate_recorded(request: Request, as_of: datetime) -> Evaluation | None:
     return ev._replace(first_response=targets["first_response"], resolution=targets["resolution"])
 
 
-def targets_json(request: Request, as_of: datetime) -> dict[str, Any]:
-    """{"first_response": T, "resolution": T} as of `as_of`; T is null when none applies."""
-    ev = evaluate_request(request, as_of) if targets_apply(request) else None
+def targets_json(
+    request: Request, as_of: datetime, events: list[Event] | None = None
+) -> dict[str, Any]:
+    """{"first_response": T, "resolution": T} as of `as_of`; T is null when none applies.
+    `events`: the log as engine events when the caller has read it."""
+    ev = evaluate_request(request, as_of, events) if targets_apply(request) else None
     zone = policy_of(request).zone
     return {kind: target_to_json(state, zone) for kind, state in with_verdicts(request, ev).items()}
 
 
 def notice_json(request: Request) -> str | None:
     return iso(request.notice, policy_of(request).zone)
+
+
+@dataclass
+class TargetPlan:
+    """What `store_targets` writes: rows to insert and to update (with their changed
+    columns), the ids of rows that go, the transitions found, the rows that stay
+    (`kept`, written or not) and `next_due`, the nearest due among them."""
+
+    kept: list[SlaTarget] = field(default_factory=list)
+    created: list[SlaTarget] = field(default_factory=list)
+    updated: list[tuple[SlaTarget, list[str]]] = field(default_factory=list)
+    gone: list[int] = field(default_factory=list)
+    found: list[SlaTransition] = field(default_factory=list)
+    next_due: datetime = NO_DUE
 
 
 def store_targets(
@@ -125,18 +143,34 @@ def store_targets(
     # FOR UPDATE (PostgreSQL): the worker's sweep moves these rows without the request lock.
     rows = SlaTarget.objects.filter(request=request).select_for_update()
     existing = {} if new else {row.kind: row for row in rows}
-    if targets_apply(request):
-        ev = evaluate_request(request, now) if evaluation is None else evaluation
-        states: dict[str, TargetState | None] = dict(ev.targets)
+    if targets_apply(request) and evaluation is None:
+        evaluation = evaluate_request(request, now)
+    plan = plan_targets(request, now, evaluation, existing, new=new)
+    return write_targets(request, plan)
+
+
+def plan_targets(
+    request: Request,
+    now: datetime,
+    evaluation: Evaluation | None,
+    existing: dict[str, SlaTarget],
+    *,
+    new: bool = False,
+) -> TargetPlan:
+    """The rows `store_targets` writes, computed without a query.
+
+    `evaluation`: the engine's as of `now` (None when no targets apply); `existing`:
+    the stored rows by kind, as read under the request lock. A request being opened
+    (`new`) is planned before it is inserted, so it is inserted with its `next_due`.
+    """
+    if targets_apply(request) and evaluation is not None:
+        states: dict[str, TargetState | None] = dict(evaluation.targets)
     else:
         states = {kind: None for kind in existing}
     policy = policy_of(request)
     warn = transitions.warner(request, policy)
     changed_at: datetime | None = None
-    kept: list[SlaTarget] = []
-    created: list[SlaTarget] = []
-    gone: list[int] = []
-    found: list[SlaTransition] = []
+    plan = TargetPlan()
     for kind, state in states.items():
         row = existing.get(kind)
         if state is None and row is None:
@@ -147,34 +181,41 @@ def store_targets(
         moves = [f for f in change.found if not (new and f[0] == SlaTransition.Kind.APPEARED)]
         if change.values is None:
             if row is not None:
-                gone.append(row.pk)
-            found += transitions.record(request, kind, moves, row, now)
+                plan.gone.append(row.pk)
+            plan.found += transitions.record(request, kind, moves, row, now)
             continue
         values = {**change.values, "computed_at": now}
         if state is not None:
             values.update(report_values(state, now, policy))
         if row is None:
             row = SlaTarget(request=request, kind=kind, **values)
-            created.append(row)
+            plan.created.append(row)
         else:
             dirty = [name for name, value in values.items() if getattr(row, name) != value]
             for name in dirty:
                 setattr(row, name, values[name])
             if dirty:
-                row.save(update_fields=dirty)
-        kept.append(row)
-        found += transitions.record(request, kind, moves, row, now)
-    if created:
-        SlaTarget.objects.bulk_create(created)
-    if gone:
-        SlaTarget.objects.filter(pk__in=gone).delete()
-    if found:
-        SlaTransition.objects.bulk_create(found)
-    nearest = next_due(kept)
-    if request.next_due != nearest:
-        request.next_due = nearest
-        Request.objects.filter(pk=request.pk).update(next_due=nearest)
-    return kept
+                plan.updated.append((row, dirty))
+        plan.kept.append(row)
+        plan.found += transitions.record(request, kind, moves, row, now)
+    plan.next_due = next_due(plan.kept)
+    return plan
+
+
+def write_targets(request: Request, plan: TargetPlan) -> list[SlaTarget]:
+    """Write a plan: one insert per table, an update per changed row, one delete."""
+    if plan.created:
+        SlaTarget.objects.bulk_create(plan.created)
+    for row, dirty in plan.updated:
+        row.save(update_fields=dirty)
+    if plan.gone:
+        SlaTarget.objects.filter(pk__in=plan.gone).delete()
+    if plan.found:
+        SlaTransition.objects.bulk_create(plan.found)
+    if request.next_due != plan.next_due:
+        request.next_due = plan.next_due
+        Request.objects.filter(pk=request.pk).update(next_due=plan.next_due)
+    return plan.kept
 
 
 def report_values(state: TargetState, now: datetime, policy: Policy) -> dict[str, Any]:

@@ -25,18 +25,26 @@ View = Callable[..., HttpResponse]
 
 
 def agent_of(request: HttpRequest) -> Agent | None:
-    """The logged-in user's desk profile, or None."""
+    """The logged-in user's desk profile, or None; read once per HTTP request (the
+    access check and the page's links both ask)."""
     user = request.user
     if not user.is_authenticated or not user.is_active:
         return None
-    return Agent.objects.filter(user=user).first()
+    if not hasattr(request, "_accord_agent"):
+        request._accord_agent = Agent.objects.filter(user=user).first()  # type: ignore[attr-defined]
+    agent: Agent | None = request._accord_agent  # type: ignore[attr-defined]
+    return agent
 
 
 def actor_for(request: HttpRequest) -> Actor:
-    """The service actor for the logged-in staff user (with import permission if granted)."""
+    """The service actor for the logged-in staff user (with import permission if granted);
+    made once per HTTP request."""
     if not request.user.is_authenticated:
         raise PermissionDenied("not logged in")
-    return staff(request.user)
+    if not hasattr(request, "_accord_actor"):
+        request._accord_actor = staff(request.user)  # type: ignore[attr-defined]
+    actor: Actor = request._accord_actor  # type: ignore[attr-defined]
+    return actor
 
 
 def is_manager(agent: Agent | None) -> bool:

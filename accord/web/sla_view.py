@@ -10,7 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from html import escape
 from zoneinfo import ZoneInfo
+
+from django.utils.safestring import SafeString, mark_safe
 
 from accord.sla import Policy
 from accord.sla.clock import Evaluation, TargetState
@@ -60,6 +63,29 @@ class TargetView:
     @property
     def css(self) -> str:
         return "at-risk" if self.at_risk else self.state
+
+    @property
+    def cell(self) -> SafeString:
+        """The queue's cell for this target: its badge and the instant that matters
+        (the due while owed, the met instant once met), made once in Python rather
+        than by a template include per cell (the queue shows 200 of them)."""
+        label = "at risk" if self.at_risk else ("no target" if self.state == "none" else self.state)
+        badge = f'<span class="badge {escape(self.css)}">{escape(label)}</span>'
+        if self.state == "running" or (self.state == "breached" and not self.met_at):
+            shown = f'<span class="due">{self.due.html if self.due else ""}</span>'
+            if self.due_relative:
+                shown += f' <span class="rel">{escape(self.due_relative)}</span>'
+        elif self.state == "met":
+            shown = f'<span class="due">{self.met_at.html if self.met_at else ""}</span>'
+        elif self.state == "breached":
+            shown = f'<span class="due">met late {self.met_at.html if self.met_at else ""}</span>'
+        elif self.state == "paused":
+            shown = '<span class="rel">waiting on customer</span>'
+        else:
+            return mark_safe(badge)
+        # Every value above is escaped (stdlib `html.escape`, what Django's `escape` does)
+        # or already safe HTML (`Shown.html`).
+        return mark_safe(f"{badge} {shown}")
 
 
 def _none(policy: Policy, level: str, kind: str, label: str, why: str) -> TargetView:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from html import escape
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.http import HttpRequest
+from django.utils.safestring import SafeString, mark_safe
 
 COOKIE = "accord_tz"
 
@@ -34,6 +36,19 @@ class Shown:
     iso: str
     local: str
     viewer: str | None
+
+    @property
+    def html(self) -> SafeString:
+        """The instant as a `<time>` element (what partials/instant.html shows): made in
+        Python because a list shows hundreds of them and a template include per
+        instant was most of the queue page's rendering time."""
+        iso = escape(self.iso)
+        when = f'<time datetime="{iso}" title="{iso}">{escape(self.local)}</time>'
+        if self.viewer:
+            when += (
+                f' <span class="yours" title="your time zone">({escape(self.viewer)} yours)</span>'
+            )
+        return mark_safe(when)
 
 
 def _fmt(t: datetime) -> str:
