@@ -24,7 +24,9 @@ from accord.intake.models import (
     ImapSource,
     RawMessage,
     SupportAddress,
+    SupportLine,
     UnverifiedContact,
+    VoiceCall,
 )
 
 
@@ -33,6 +35,23 @@ class SupportAddressAdmin(ReadOnlyAdmin):
     """Read-only: addresses are edited under /manage/addresses/ (audited)."""
 
     list_display = ["email", "name", "policy", "level", "team", "is_default"]
+
+
+@admin.register(SupportLine)
+class SupportLineAdmin(ReadOnlyAdmin):
+    """Read-only, secret never shown: lines are edited with `accord voice line` (audited)."""
+
+    list_display = ["number", "name", "policy", "level", "team"]
+    fields = ["number", "name", "policy", "level", "team", "created"]
+
+
+@admin.register(VoiceCall)
+class VoiceCallAdmin(ReadOnlyAdmin):
+    """Calls and voicemails as the telephony system sent them, with their request."""
+
+    list_display = ["call_id", "event", "caller", "to", "started_at", "request"]
+    list_filter = ["event"]
+    search_fields = ["call_id", "caller"]
 
 
 @admin.register(ImapSource)
