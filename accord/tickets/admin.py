@@ -15,17 +15,17 @@ from accord.tickets.models import Event, Message, Request, SlaTarget
 
 class TargetInline(ReadOnlyInline):
     model = SlaTarget
-    fields = readonly_fields = ["kind", "state", "due", "met_at", "breached_at", "clause"]
+    fields = readonly_fields = ("kind", "state", "due", "met_at", "breached_at", "clause")
 
 
 class MessageInline(ReadOnlyInline):
     model = Message
-    fields = readonly_fields = ["at", "direction", "public", "automated", "channel", "body_text"]
+    fields = readonly_fields = ("at", "direction", "public", "automated", "channel", "body_text")
 
 
 class EventInline(ReadOnlyInline):
     model = Event
-    fields = readonly_fields = ["seq", "at", "kind", "to", "actor"]
+    fields = readonly_fields = ("seq", "at", "kind", "to", "actor")
 
 
 @admin.register(Request)
