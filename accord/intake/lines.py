@@ -48,23 +48,15 @@ def save_line(
     if len(secret.strip()) < MIN_SECRET or "\x00" in secret:
         raise Invalid("secret", f"at least {MIN_SECRET} characters")
     group = Team.objects.get_or_create(name=team)[0] if team else None
+    fields = {
+        "name": name.strip()[:100],
+        "policy": policy,
+        "level": level,
+        "team": group,
+        "secret": secret.strip(),
+    }
     row, created = SupportLine.objects.update_or_create(
-        number=normalised,
-        defaults={
-            "name": name.strip()[:100],
-            "policy": policy,
-            "level": level,
-            "team": group,
-            "secret": secret.strip(),
-        },
-        create_defaults={
-            "name": name.strip()[:100],
-            "policy": policy,
-            "level": level,
-            "team": group,
-            "secret": secret.strip(),
-            "created": now,
-        },
+        number=normalised, defaults=fields, create_defaults={**fields, "created": now}
     )
     # The secret is never written to the audit trail.
     record(

@@ -107,3 +107,9 @@ def test_a_new_caller_with_a_known_number_is_that_contact(desk, agent_client):
 
 def test_a_customer_cannot_use_the_desk_form(desk):
     assert Client().get(URL).status_code == 302  # to the login page
+
+
+def test_a_new_callers_number_that_is_no_number_is_refused_on_the_field(desk, agent_client):
+    r = agent_client.get(URL, {"caller": "1", "caller_phone": "call me", "policy": "capsure"})
+    assert r.status_code == 422
+    assert 'data-field="caller_phone"' in r.content.decode()

@@ -75,6 +75,9 @@ def _for_caller(request: HttpRequest) -> HttpResponse:
     data = caller.cleaned_data
     # A number some contact already has: that contact's form, not a new caller.
     number = e164(data["caller_phone"], region_of_policy(data["policy"]))
+    if data["caller_phone"].strip() and not number:
+        caller.add_error("caller_phone", f"{data['caller_phone']!r} is not a phone number")
+        return _render(request, step="who", who="", matches=None, caller_form=caller, status=422)
     known = contact_with_number(number)
     if known is not None and request.method == "GET":
         return redirect(reverse("web:request-new") + f"?contact={known.pk}")
