@@ -23,6 +23,7 @@ from accord.contracts import releases as lifecycle
 from accord.contracts import services as contracts
 from accord.contracts.models import Contact, Organization
 from accord.tickets import actions, intake, restructure
+from accord.tickets import split as splitting
 from accord.tickets.models import Request
 
 ADMIN = "demo-admin"
@@ -279,11 +280,11 @@ def _load(now: datetime) -> None:
         "Two problems",
         "Reports are slow, and the logo is blurry on invoices.",
     )
-    restructure.split(
+    splitting.split(
         b.actor,
         several.number,
         parts=[
-            restructure.Part(
+            splitting.Part(
                 "Logo blurry on invoices", "The logo is blurry on printed invoices.", "low"
             )
         ],

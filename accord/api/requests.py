@@ -38,6 +38,7 @@ from accord.api.schemas import (
 from accord.contracts.services import get_organization
 from accord.errors import Invalid, UnknownParameter
 from accord.tickets import actions, intake, listing, restructure, search, void
+from accord.tickets import split as splitting
 from accord.tickets.models import Request, Status
 from accord.tickets.queries import find_request, visible_requests
 
@@ -194,8 +195,8 @@ def accept_charge(request: HttpRequest, number: str, payload: AcceptChargeIn):
 @router.post("/requests/{number}/split", response={201: list[RequestDetailOut], **ERRORS})
 def split(request: HttpRequest, number: str, payload: SplitIn):
     actor = actor_of(request)
-    parts = [restructure.Part(**p.dict()) for p in payload.parts]
-    created = restructure.split(actor, number, parts=parts)
+    parts = [splitting.Part(**p.dict()) for p in payload.parts]
+    created = splitting.split(actor, number, parts=parts)
     return HttpStatus(201, [_detail(actor, r.number) for r in created])
 
 

@@ -7,7 +7,6 @@ already passed reads as breached at that instant.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -23,19 +22,13 @@ from accord.tickets import log
 from accord.tickets.actions import finish_change, require_not_closed, require_staff
 from accord.tickets.exclusions import drop_suggestion
 from accord.tickets.intake import (
-    apply_decision,
-    as_html,
     attach_agreement,
-    check_level,
     decision_for,
     record_decision,
     text,
 )
-from accord.tickets.models import Channel, Message, Request, Scope, Status
-from accord.tickets.numbering import next_number
+from accord.tickets.models import Channel, Request, Scope, Status
 from accord.tickets.queries import find_request
-from accord.tickets.scope import decide
-from accord.tickets.signals import request_opened, send_on_commit
 from accord.tickets.targets import policy_of
 from accord.timing import resolve_instant
 
@@ -156,105 +149,6 @@ def accept_per_incident(
         channel=channel,
         at=at.isoformat(),
     )
-
-
-@dataclass(frozen=True)
-class Part:
-    subject: str
-    description: str
-    level: str
-
-
-@transaction.atomic
-def split(
-    actor: Actor, number: str | int, *, parts: list[Part], now: datetime | None = None
-) -> list[Request]:
-    """capella 5.4: several issues in one contact become several requests.
-
-    Each part gets its own number and runs from the original receipt and notice
-    (the customer raised it then); a response already given on the original
-    counts for it. The original keeps its own issue and records the split.
-    """
-    now = now or timezone.now()
-    original = find_request(actor, number, for_update=True)
-    require_staff(actor)
-    require_not_closed(original)
-    if not parts:
-        raise Invalid("parts", "give at least one part to split off")
-    policy = policy_of(original)
-    replies = list(original.events.filter(kind="agent_reply").order_by("seq"))
-    created: list[Request] = []
-    for i, part in enumerate(parts):
-        level = check_level(policy, part.level, f"parts[{i}].level")
-        subject = text(part.subject, f"parts[{i}].subject", 200)
-        description = text(part.description, f"parts[{i}].description")
-        decision = decide(
-            policy, original.organization, original.contact, original.notice, subject, description
-        )
-        new = Request(
-            number=next_number(),
-            organization=original.organization,
-            contact=original.contact,
-            channel=original.channel,
-            received=original.received,
-            notice=original.notice,
-            level=level,
-            initial_level=level,
-            policy=original.policy,
-            policy_version=original.policy_version,
-            subject=subject,
-            description=description,
-            split_from=original,
-            created=now,
-            updated=now,
-        )
-        apply_decision(new, decision)
-        new.save()
-        attach_agreement(new, decision)
-        log.append(
-            new,
-            "opened",
-            at=new.received,
-            actor=actor,
-            now=now,
-            to=level,
-            split_from=original.number,
-        )
-        log.append(
-            new,
-            "scope",
-            at=new.received,
-            actor=actor,
-            now=now,
-            to=decision.decision,
-            reason=decision.reason,
-            clause=decision.clause,
-        )
-        for reply in replies:
-            log.append(
-                new, "agent_reply", at=reply.at, actor=actor, now=now, copied_from=original.number
-            )
-        body = (
-            f"Your request {original.display_number} raised several issues; this one is now "
-            f"tracked as {new.display_number}: {subject}"
-        )
-        note = Message.objects.create(
-            request=new,
-            direction=Message.Direction.OUTBOUND,
-            public=True,
-            automated=True,
-            channel=original.channel,
-            body_text=body,
-            body_html=as_html(body),
-            at=now,
-        )
-        log.append(new, "auto_reply", at=now, actor=actor, now=now, message=note)
-        store = finish_change(new, actor, now, "request.split_from", original=original.number)
-        send_on_commit(request_opened, Request, request_id=store.pk)
-        created.append(new)
-    log.append(original, "split", at=now, actor=actor, now=now, into=[r.number for r in created])
-    finish_change(original, actor, now, "request.split", into=[r.number for r in created])
-    return created
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from django import forms
 
 from accord.accounts.actor import Actor
 from accord.tickets import actions, exclusions, restructure
+from accord.tickets import split as splitting
 from accord.tickets.models import Request, Scope
 from accord.web.forms import (
     AcceptChargeForm,
@@ -27,6 +28,7 @@ from accord.web.forms import (
     MergeForm,
     ReplyForm,
     ScopeForm,
+    SplitForm,
     StatusForm,
     clean_optional,
 )
@@ -82,6 +84,13 @@ def _scope(actor: Actor, number: int, d: dict[str, Any]) -> object:
         exclusion=clean_optional(d, "exclusion"),
         cause=clean_optional(d, "cause"),
     )
+
+
+def _split(actor: Actor, number: int, d: dict[str, Any]) -> object:
+    parts = [
+        splitting.Part(subject, description, level) for subject, description, level in d["parts"]
+    ]
+    return splitting.split(actor, number, parts=parts)
 
 
 def _merge(actor: Actor, number: int, d: dict[str, Any]) -> object:
@@ -146,6 +155,7 @@ ACTIONS: dict[str, Action] = {
             False,
             _charge_pending,
         ),
+        Action("split", "Split into several requests", "Split", SplitForm, _split, True),
         Action("merge", "Merge into another request", "Merge", MergeForm, _merge, False),
     )
 }

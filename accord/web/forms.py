@@ -136,3 +136,51 @@ class DismissExclusionForm(forms.Form):
     reason = forms.CharField(
         strip=True, label="Why it is supported", widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+SPLIT_SLOTS = 3  # parts per submission; split again for more
+
+
+class SplitForm(forms.Form):
+    """capella 5.4: up to three issues split off, each with its subject, description, level.
+
+    A slot left empty is ignored; one half-filled is an error on the missing field.
+    """
+
+    def __init__(self, *args: Any, request: Request, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        policy = policy_of(request)
+        levels = [(lid, policy.level(lid).label) for lid in policy.level_ids]
+        for n in range(1, SPLIT_SLOTS + 1):
+            self.fields[f"part{n}_subject"] = forms.CharField(
+                required=False, max_length=200, strip=True, label=f"Part {n}: subject"
+            )
+            self.fields[f"part{n}_description"] = forms.CharField(
+                required=False,
+                strip=True,
+                label=f"Part {n}: description",
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.fields[f"part{n}_level"] = forms.ChoiceField(
+                choices=levels, initial=request.level, required=False, label=f"Part {n}: level"
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        parts = []
+        for n in range(1, SPLIT_SLOTS + 1):
+            subject = data.get(f"part{n}_subject", "")
+            description = data.get(f"part{n}_description", "")
+            if not subject and not description:
+                continue
+            if not subject:
+                self.add_error(f"part{n}_subject", "a part needs its subject")
+            if not description:
+                self.add_error(f"part{n}_description", "a part needs its description")
+            if not data.get(f"part{n}_level"):
+                self.add_error(f"part{n}_level", "a part needs its level")
+            parts.append((subject, description, data.get(f"part{n}_level", "")))
+        if not parts and not self.errors:
+            self.add_error("part1_subject", "give at least one part to split off")
+        data["parts"] = parts
+        return data

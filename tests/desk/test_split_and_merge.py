@@ -157,3 +157,43 @@ def test_it_records_a_customer_caused_error_as_billable_without_targets(desk, ap
     )
     assert r.json()["scope"]["clause"] == "2.4.7"
     assert "hardware supplier" in r.json()["scope"]["guidance"]
+
+
+def test_each_part_is_acknowledged_with_its_own_targets(desk, api_as, clock):
+    lead = api_as(desk.lead_token)
+    number = lead.post(
+        "/requests",
+        {
+            "contact": desk.mere.pk,
+            "channel": "email",
+            "level": "medium",
+            "subject": "Three things",
+            "description": "1. I forgot my password.\n2. Invoices crash.\n3. Totals differ.",
+        },
+    ).json()["number"]
+    assert Request.objects.get(number=int(number[3:])).flags[0]["code"] == "several_issues"
+    clock.set(nz(2026, 11, 23, 10))
+    parts = lead.post(
+        f"/requests/{number}/split",
+        {
+            "parts": [
+                {"subject": "Invoices crash", "description": "The run crashes.", "level": "urgent"},
+                {"subject": "Password", "description": "I forgot my password.", "level": "low"},
+            ]
+        },
+    ).json()
+    urgent, low = (Request.objects.get(number=int(p["number"][3:])) for p in parts)
+    for part in (urgent, low):
+        assert part.notice == nz(2026, 11, 20, 16, 30)  # the original notice
+        [ack] = part.messages.filter(direction="outbound", automated=True)
+        assert f"Your request {number} raised several issues" in ack.body_text
+        assert f"logged it as {part.display_number}: {part.subject}" in ack.body_text
+    urgent_ack = urgent.messages.get(direction="outbound").body_text
+    low_ack = low.messages.get(direction="outbound").body_text
+    # From Fri 16:30: 1 support hour is Mon 09:30; 36 support hours is Fri 12:30.
+    assert "Target for first response: by Mon 23 Nov 2026 09:30 NZDT." in urgent_ack
+    assert "Target for resolution" in urgent_ack
+    assert "Target for first response: by Fri 27 Nov 2026 12:30 NZDT." in low_ack
+    assert "Target for resolution" not in low_ack  # low has none (5.6)
+    assert low.suggested_exclusion == "password_reset"  # the part's own text, a suggestion
+    assert not Request.objects.get(number=int(number[3:])).flags  # split settles it

@@ -72,3 +72,53 @@ def test_an_agent_reviews_and_confirms_a_suggested_exclusion(
         "2.4.1",
         "",
     )
+
+
+def test_an_agent_splits_a_several_issue_request_from_the_desk(
+    chromium: str, live_server: object, transactional_db: None, desk: Desk, manager: User
+) -> None:
+    several = _open(
+        desk,
+        "Three things",
+        "1. I forgot my password.\n2. The invoice run crashes at 80%.\n3. Totals differ.",
+        "medium",
+    )
+    base = str(live_server)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            _login(page, base)
+            page.goto(f"{base}/requests/{several.display_number}/")
+            expect(page.locator('ul.flags li[data-code="several_issues"]')).to_contain_text(
+                "issue 1 looks like 2.4.1"
+            )
+            page.click("#action-split summary")
+            page.fill("#id_split-part1_subject", "Invoice run crashes")
+            page.fill("#id_split-part1_description", "The invoice run crashes at 80%.")
+            page.select_option("#id_split-part1_level", "urgent")
+            page.fill("#id_split-part2_subject", "Password")
+            page.fill("#id_split-part2_description", "I forgot my password.")
+            shoot(page, "request-split")
+            page.click("#action-split button[type=submit]")
+            expect(page.locator("p.done")).to_contain_text("Split into several requests: done.")
+            links = page.locator("#split-into a")
+            expect(links).to_have_count(2)
+            expect(page.locator('ul.flags li[data-code="several_issues"]')).to_have_count(0)
+            links.first.click()
+            expect(page.locator("#split-from")).to_have_text(several.display_number)
+            head = page.locator(".head")
+            expect(head).to_contain_text("Urgent")
+            ack = page.locator(".conversation article.automated").last
+            expect(ack).to_contain_text(f"Your request {several.display_number} raised several")
+            expect(ack).to_contain_text("Target for first response: by")
+            expect(ack).to_contain_text("Target for resolution: by")
+            shoot(page, "request-split-part")
+        finally:
+            browser.close()
+    parts = list(Request.objects.filter(split_from=several).order_by("number"))
+    assert [(r.level, r.notice) for r in parts] == [
+        ("urgent", several.notice),
+        ("medium", several.notice),
+    ]
+    assert parts[1].suggested_exclusion == "password_reset"

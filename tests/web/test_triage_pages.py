@@ -89,3 +89,15 @@ def test_the_change_level_form_confirms_a_provisional_level(
     req.refresh_from_db()
     assert req.flags == [] and req.events.filter(kind="level_confirmed").exists()
     assert post(agent_client, req, "level", to=req.level).status_code == 409
+
+
+def test_a_half_filled_split_part_names_the_missing_field_and_stores_nothing(
+    agent_client: Client, open_req: OpenRequest
+) -> None:
+    req = open_req()
+    res = post(agent_client, req, "split", part1_subject="Logo blurry", part1_level="low")
+    assert res.status_code == 422
+    assert "part1_description: a part needs its description" in res.content.decode()
+    empty = post(agent_client, req, "split", part1_level="low")
+    assert "give at least one part to split off" in empty.content.decode()
+    assert not req.splits.exists()

@@ -85,6 +85,7 @@ def panel_context(
         **request_alerts(req, zone, viewer),
         "action_items": items,
         "suggestion": suggestion_view(req, decide),
+        "splits": list(req.splits.order_by("number").only("number", "subject")),
         "closed": req.status == Status.CLOSED,
         "active": active,
         "done": done,
