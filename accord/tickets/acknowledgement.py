@@ -12,7 +12,7 @@ from typing import Any
 
 from accord.sla import Evaluation, Policy
 from accord.tickets.levels import untriaged
-from accord.tickets.models import Request, Scope
+from accord.tickets.models import Channel, Message, Request, Scope
 from accord.tickets.scope_messages import decision_message, missing_information_message
 
 PROVISIONAL = (
@@ -68,3 +68,23 @@ def acknowledgement_text(
     if missing:
         lines += ["", missing]
     return "\n".join(lines)
+
+
+def record_automated(
+    request: Request, body: str, at: datetime, *, channel: str, author_user: Any = None
+) -> Message:
+    """An automated public message to the customer (by mail when the contact has an
+    address, else on `channel`); the caller logs its `auto_reply` and announces it."""
+    from accord.tickets.intake import as_html  # intake imports this module
+
+    return Message.objects.create(
+        request=request,
+        direction=Message.Direction.OUTBOUND,
+        public=True,
+        automated=True,
+        channel=Channel.EMAIL if request.contact.email else channel,
+        author_user=author_user,
+        body_text=body,
+        body_html=as_html(body),
+        at=at,
+    )

@@ -21,9 +21,10 @@ from accord.accounts.actor import Actor
 from accord.errors import Conflict
 from accord.sla.policy_spec import ExclusionSpec
 from accord.tickets import log
+from accord.tickets.acknowledgement import record_automated
 from accord.tickets.actions import finish_change, require_not_closed, require_staff
-from accord.tickets.intake import as_html, text
-from accord.tickets.models import Channel, Message, Request, Scope, Status
+from accord.tickets.intake import text
+from accord.tickets.models import Message, Request, Scope, Status
 from accord.tickets.queries import find_request, visible_requests
 from accord.tickets.scope_messages import exclusion_message
 from accord.tickets.signals import message_added, send_on_commit
@@ -88,17 +89,7 @@ def confirm_exclusion(
     body = exclusion_message(request, policy_of(request), exclusion)
     # Automated: its words are the policy's, so it is not the non-automated
     # response of capella 1.5 if an agent later brings the request back in scope.
-    guidance = Message.objects.create(
-        request=request,
-        direction=Message.Direction.OUTBOUND,
-        public=True,
-        automated=True,
-        channel=Channel.EMAIL if request.contact.email else request.channel,
-        author_user=actor.user,
-        body_text=body,
-        body_html=as_html(body),
-        at=now,
-    )
+    guidance = record_automated(request, body, now, channel=request.channel, author_user=actor.user)
     log.append(request, "auto_reply", at=now, actor=actor, now=now, message=guidance)
     send_on_commit(message_added, Message, message_id=guidance.pk, request_id=request.pk)
     return finish_change(

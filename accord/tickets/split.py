@@ -19,10 +19,10 @@ from django.utils import timezone
 from accord.accounts.actor import Actor
 from accord.errors import Invalid
 from accord.tickets import log
-from accord.tickets.acknowledgement import acknowledgement_text
+from accord.tickets.acknowledgement import acknowledgement_text, record_automated
 from accord.tickets.actions import finish_change, require_not_closed, require_staff
-from accord.tickets.intake import apply_decision, as_html, attach_agreement, check_level, text
-from accord.tickets.models import Channel, Message, Request
+from accord.tickets.intake import apply_decision, attach_agreement, check_level, text
+from accord.tickets.models import Request
 from accord.tickets.numbering import next_number
 from accord.tickets.queries import find_request
 from accord.tickets.scope import decide
@@ -55,16 +55,7 @@ def _acknowledge(
             acknowledgement_text(new, policy, ev, details),
         ]
     )
-    ack = Message.objects.create(
-        request=new,
-        direction=Message.Direction.OUTBOUND,
-        public=True,
-        automated=True,
-        channel=Channel.EMAIL if new.contact.email else original.channel,
-        body_text=body,
-        body_html=as_html(body),
-        at=now,
-    )
+    ack = record_automated(new, body, now, channel=original.channel)
     log.append(new, "auto_reply", at=now, actor=actor, now=now, message=ack)
 
 
