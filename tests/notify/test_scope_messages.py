@@ -168,3 +168,41 @@ def test_it_does_not_take_a_quoted_i_accept_as_acceptance(
     )
     request.refresh_from_db()
     assert [f["code"] for f in request.flags] == ["level_not_triaged"]  # no acceptance
+
+
+def test_a_confirmed_exclusion_mails_its_guidance_and_split_parts_their_targets(
+    mail_desk: Any, smtp_server: Any, settings: Any
+) -> None:
+    from accord.tickets.exclusions import confirm_exclusion
+    from accord.tickets.split import Part, split
+
+    request, text = _mail_and_send(
+        settings,
+        smtp_server,
+        message(
+            "Two things",
+            body="1. I've forgotten my password.\n2. Invoices crash when posting.",
+        ),
+    )
+    assert "Target for first response" in text  # several issues: nothing suggested
+    [reset, crash] = split(
+        mail_desk.lead,
+        request.number,
+        parts=[
+            Part("Password", "I've forgotten my password.", "low"),
+            Part("Invoices crash", "Invoices crash when posting.", "urgent"),
+        ],
+    )
+    run(until_idle=True)
+    mails = {m["Subject"]: m.get_body(("plain",)).get_content() for _, m in received(smtp_server)}
+    crash_mail = next(t for s, t in mails.items() if crash.display_number in s)
+    assert "raised several issues" in crash_mail and "Urgent:" in crash_mail
+    assert "Target for resolution: by" in crash_mail
+    assert reset.suggested_exclusion == "password_reset"
+    confirm_exclusion(mail_desk.lead, reset.number)
+    run(until_idle=True)
+    _, last = received(smtp_server)[-1]
+    guidance = last.get_body(("plain",)).get_content()
+    assert reset.display_number in last["Subject"]
+    assert "clause 2.4.1 (Excluded Support Services)" in guidance
+    assert 'click the "Forgot your password?" link' in guidance
