@@ -8,8 +8,10 @@ customer can check each one against the contract.
 
 It goes to the organisation's authorised administrators (contacts with the
 `administrator` role and an email address) and its designated contact, only
-for organisations that opted in (`StatementSubscription`, off by default),
-sent from the desk by a manager or admin. The mail is sent at once through
+for organisations that opted in (`StatementSubscription`, off by default):
+sent from the desk by a manager or admin, and by the worker on the second day
+of each month for the month before unless a manager sent it already
+(`send_monthly_statements`). The mail is sent at once through
 the desk's SMTP transport; each recipient's mail is kept as a `Statement`
 row with what the server answered (sent, or failed with the reason), so a
 failure is visible on the report page and can be sent again. The outbox is
@@ -26,7 +28,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from accord.accounts.actor import Actor, is_manager
+from accord.accounts.actor import SYSTEM, Actor, is_manager
 from accord.audit.services import record
 from accord.contracts.models import ContactRole, Organization
 from accord.errors import Conflict, Forbidden, Invalid
@@ -35,7 +37,7 @@ from accord.notify.models import Outbox
 from accord.notify.transport import PermanentError, TemporaryError, Transport, default_transport
 from accord.reports import figures
 from accord.reports.models import Statement, StatementSubscription
-from accord.reports.periods import Period
+from accord.reports.periods import Period, month
 from accord.sla import load_policy
 from accord.sla.explain import explain_target
 from accord.tickets.models import Request
@@ -139,7 +141,17 @@ def send_statement(
     transport = transport or default_transport()
     if transport is None:
         raise Conflict("smtp", "no outgoing mail server is configured (ACCORD_SMTP_URL)")
-    now = now or timezone.now()
+    return _deliver(actor, organization, period, to, now or timezone.now(), transport)
+
+
+def _deliver(
+    actor: Actor,
+    organization: Organization,
+    period: Period,
+    to: list[str],
+    now: datetime,
+    transport: Transport,
+) -> list[Statement]:
     mail = compose(organization, period, now)
     config = mail_config()
     rows = []
@@ -189,3 +201,49 @@ def _send(transport: Transport, row: Statement, sender: str) -> tuple[str, str]:
     except (TemporaryError, PermanentError) as exc:
         return Statement.State.FAILED, str(exc)
     return Statement.State.SENT, ""
+
+
+# The worker sends last month's statement from 09:00 on the second day of the month in
+# the zone of the organisation's policy (the contract's own calendar month): the first
+# day is the manager's, to look at the month (the preview) and send it themselves.
+MONTHLY_DAY = 2
+MONTHLY_FROM_HOUR = 9
+
+
+def send_monthly_statements(now: datetime | None = None, transport: Transport | None = None) -> int:
+    """Last month's statement to every opted-in organisation, once; returns how many
+    organisations were mailed (the worker calls it on every pass).
+
+    A month is sent from 09:00 on the second day of the next month in the policy's
+    zone, only if the organisation had opted in before that month ended, and only if
+    no statement of that month exists yet (a manager may already have sent it from the
+    desk; a failed send is resent from the desk, not retried here). The subscription
+    row is locked while sending, so two workers send it once.
+    """
+    now = now or timezone.now()
+    transport = transport or default_transport()
+    if transport is None:
+        return 0
+    mailed = 0
+    for sub in StatementSubscription.objects.filter(enabled=True).select_related("organization"):
+        org = sub.organization
+        zone = load_policy(org.policy).zone
+        local = now.astimezone(zone)
+        if local.day < MONTHLY_DAY or (local.day == MONTHLY_DAY and local.hour < MONTHLY_FROM_HOUR):
+            continue
+        period = month(local.date(), zone).previous()
+        if sub.changed_at.astimezone(zone).date() > period.last:
+            continue  # opted in after that month ended: its first statement is next month's
+        with transaction.atomic():
+            locked = StatementSubscription.objects.select_for_update().get(pk=sub.pk)
+            if (
+                not locked.enabled
+                or Statement.objects.filter(organization=org, period=period.key).exists()
+            ):
+                continue
+            to = recipients(org)
+            if not to:
+                continue
+            _deliver(SYSTEM, org, period, to, now, transport)
+        mailed += 1
+    return mailed

@@ -55,6 +55,7 @@ class Totals:
     swept: int = 0
     released: int = 0
     lifecycle: int = 0
+    statements: int = 0
     errors: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -63,7 +64,7 @@ class Totals:
             f"{self.processed}, SLA transitions {self.transitions}, alerted {self.alerted}, "
             f"page rungs {self.paged}, digests {self.digests}, "
             f"webhooks {self.webhooks}, queued by sweep {self.swept}, "
-            f"release lifecycle {self.lifecycle}"
+            f"release lifecycle {self.lifecycle}, monthly statements {self.statements}"
         )
         return text + (f", {len(self.errors)} errors" if self.errors else "")
 
@@ -125,6 +126,7 @@ def one_pass(
     work += _step(totals, "digests", tasks.digests)
     work += _step(totals, "lifecycle", tasks.release_lifecycle)
     work += _step(totals, "sent", lambda: tasks.send_outbox(transport, owner=owner))
+    work += _step(totals, "statements", lambda: tasks.send_statements(transport))
     work += _step(totals, "webhooks", lambda: tasks.send_webhooks(owner=owner))
     return work
 

@@ -43,6 +43,7 @@ from accord.notify.reminders import queue_delivery_reminders, queue_unsupported_
 from accord.notify.send import deliver, finish
 from accord.notify.transport import Transport
 from accord.notify.webhooks import post
+from accord.reports.statement import send_monthly_statements
 from accord.tickets.models import Channel, Message
 from accord.tickets.sweep import record_due
 from accord.worker.claim import M, claim
@@ -227,3 +228,10 @@ def release_lifecycle(now: datetime | None = None) -> int:
     done = releases.sweep(now)
     told = queue_unsupported_notices(now, force=done["promoted"] > 0)
     return done["promoted"] + done["late"] + queue_delivery_reminders(now) + told
+
+
+def send_statements(transport: Transport | None, now: datetime | None = None) -> int:
+    """Last month's SLA statement to each opted-in organisation, once (accord/reports)."""
+    if transport is None:
+        return 0
+    return send_monthly_statements(now or timezone.now(), transport)

@@ -165,3 +165,59 @@ def test_without_smtp_the_desk_says_so(
     res = client.post(f"/reports/organizations/{desk.kiwi.pk}/statement/", {"period": "2026-10"})
     assert res.status_code == 409
     assert "smtp: no outgoing mail server is configured" in res.content.decode()
+
+
+def statements(server: Any) -> list[tuple[list[str], Any]]:
+    return [(r, m) for r, m in mails(server) if "SLA statement" in m["Subject"]]
+
+
+def test_the_worker_sends_last_months_statement_on_the_first_once(
+    desk: Desk, clock: FrozenClock, mia: User, smtp: Any, october: periods.Period
+) -> None:
+    from accord.worker.loop import run
+
+    manager = staff(mia)
+    statement.set_subscription(manager, desk.kiwi, enabled=True, now=nz(2026, 10, 15, 9))
+    clock.set(nz(2026, 10, 31, 23))  # October is not over in Auckland
+    assert run(until_idle=True).statements == 0
+    clock.set(nz(2026, 11, 2, 8))  # the first day is the manager's; the second from 09:00
+    assert run(until_idle=True).statements == 0
+    clock.set(nz(2026, 11, 2, 9, 5))
+    assert run(until_idle=True).statements == 1
+    (row,) = Statement.objects.all()
+    assert (row.period, row.to_email, row.state) == ("2026-10", desk.mere.email, "sent")
+    # (The worker also sends the generated requests' acknowledgements.)
+    ((rcpts, mail),) = statements(smtp)
+    assert rcpts == [desk.mere.email]
+    assert mail["Subject"] == "Capella Customer Support: SLA statement for Kiwi Ltd, October 2026"
+    clock.set(nz(2026, 11, 3, 7))
+    assert run(until_idle=True).statements == 0
+    assert len(statements(smtp)) == 1
+
+
+def test_the_worker_leaves_a_month_a_manager_already_sent(
+    desk: Desk, clock: FrozenClock, mia: User, smtp: Any, october: periods.Period
+) -> None:
+    from accord.worker.loop import run
+
+    manager = staff(mia)
+    statement.set_subscription(manager, desk.kiwi, enabled=True, now=nz(2026, 10, 15, 9))
+    clock.set(nz(2026, 11, 1, 10))
+    statement.send_statement(manager, desk.kiwi, october, now=clock.at)
+    clock.set(nz(2026, 11, 2, 10))
+    assert run(until_idle=True).statements == 0
+    assert len(statements(smtp)) == 1
+
+
+def test_the_worker_waits_for_a_month_that_ended_after_the_opt_in(
+    desk: Desk, clock: FrozenClock, mia: User, smtp: Any, october: periods.Period
+) -> None:
+    from accord.worker.loop import run
+
+    statement.set_subscription(staff(mia), desk.kiwi, enabled=True, now=nz(2026, 11, 20, 9))
+    clock.set(nz(2026, 11, 21, 9))
+    assert run(until_idle=True).statements == 0  # October ended before Kiwi opted in
+    assert not statements(smtp)
+    clock.set(nz(2026, 12, 2, 10))
+    assert run(until_idle=True).statements == 1
+    assert Statement.objects.get().period == "2026-11"
