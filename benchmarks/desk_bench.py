@@ -48,6 +48,9 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = REPO / ".venv" / "bin"
+# The checkout whose `accord` is loaded, served and measured (--accord-tree: another
+# commit's, e.g. `git worktree add --detach /tmp/before COMMIT`, run with this venv).
+TREE = REPO
 SCRATCH = Path(tempfile.gettempdir()) / "accord-desk-bench"
 PASSWORD = "bench-password-0123"
 END = datetime(2026, 11, 1, tzinfo=UTC)
@@ -61,12 +64,15 @@ def free_port() -> int:
 
 def accord_env() -> dict[str, str]:
     env = dict(os.environ)
+    if TREE != REPO:
+        env["PYTHONPATH"] = str(TREE)
     env.setdefault("ACCORD_SECRET_KEY", "benchmark-only-secret-0123456789abcdefghijkl")
     env["DJANGO_SETTINGS_MODULE"] = "accord.settings"
     return env
 
 
 def run(cmd: list[str], **kw: Any) -> subprocess.CompletedProcess[str]:
+    kw.setdefault("cwd", TREE)  # `python -c` puts the working directory first on sys.path
     done = subprocess.run(cmd, capture_output=True, text=True, **kw)
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd[:4])}...: {done.stderr[-2000:]}")
@@ -306,9 +312,14 @@ def main() -> int:
     parser.add_argument("--no-helpdesk", action="store_true")
     parser.add_argument("--ops", default=",".join(OPS), help=f"what to measure, of {','.join(OPS)}")
     parser.add_argument(
+        "--accord-tree", type=Path, default=REPO, help="measure this checkout's accord"
+    )
+    parser.add_argument(
         "--concurrency", default="1,4,8", help="creation: client threads, comma-separated"
     )
     args = parser.parse_args()
+    global TREE
+    TREE = args.accord_tree.resolve()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres", "sqlite:////")):
         print(
@@ -350,7 +361,7 @@ def main() -> int:
             serve(
                 [str(BIN / "gunicorn"), "accord.wsgi:application"],
                 accord_env(),
-                REPO,
+                TREE,
                 port,
                 args.workers,
             )

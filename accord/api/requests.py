@@ -37,7 +37,8 @@ from accord.api.schemas import (
 )
 from accord.contracts.services import get_organization
 from accord.errors import Invalid, UnknownParameter
-from accord.tickets import actions, intake, listing, restructure, search, void
+from accord.notify import opening
+from accord.tickets import actions, listing, restructure, search, void
 from accord.tickets import split as splitting
 from accord.tickets.models import Request, Status
 from accord.tickets.queries import find_request, visible_requests
@@ -79,7 +80,7 @@ def _queue(actor: Actor, f: ListFilters) -> QuerySet[Request]:
 @router.post("/requests", response={201: RequestDetailOut, **ERRORS})
 def open_request(request: HttpRequest, payload: RequestIn):
     actor = actor_of(request)
-    created = intake.open_request(actor, **payload.dict())
+    created = opening.open_request(actor, **payload.dict())
     # The request as just written (its organisation and contact in hand), as
     # `find_request` would read it back.
     return HttpStatus(201, present.detail(created, actor, timezone.now()))
