@@ -36,9 +36,6 @@ ALLOWED_UPWARD: set[tuple[str, str]] = {
 
 # Same-layer pairs allowed to import each other both ways, being removed.
 ALLOWED_CYCLES: set[frozenset[str]] = {
-    # intake <-> notify: notify reads mail identity, support addresses and the
-    # thread's raw mail from intake; intake queues replies through notify.
-    frozenset({"intake", "notify"}),
     # accounts <-> audit: the brief puts them in one layer on purpose; the audit
     # trail names an `Actor` (accounts) and account services write the trail.
     frozenset({"accounts", "audit"}),

@@ -37,6 +37,7 @@ from accord.intake.mail.loops import Automation, is_automated, is_own_message, s
 from accord.intake.mail.model import Address, ParsedMessage
 from accord.intake.mail.parse import parse_message
 from accord.intake.models import Participant, RawMessage, SupportAddress
+from accord.intake.outbound import outbound
 from accord.intake.route import (
     recipients,
     resolve_contact,
@@ -47,7 +48,6 @@ from accord.intake.route import (
 from accord.intake.store import Origin, durable_commits, insert_raw
 from accord.intake.text import storable
 from accord.intake.thread import Thread, find_thread
-from accord.notify.queue import enqueue, enqueue_notice
 from accord.sla import load_policy
 from accord.storage import StorageUnavailable
 from accord.tickets import log
@@ -245,7 +245,7 @@ def _handle(row: RawMessage, parsed: ParsedMessage, now: datetime) -> bool:
         # request is new in this transaction: its thread is this one mail, and no
         # mail was queued for it yet unless an over-size notice just was.
         ack.request = request
-        enqueue(ack, now, raws=[row], new=not noticed)
+        outbound().queue(ack, now, raws=[row], new=not noticed)
     _participants(request, parsed, who, ours)
     return True
 
@@ -413,7 +413,7 @@ def _notice_oversize(
     if not skipped or not who.email or automation.automated:
         return False
     cfg = mail_config()
-    enqueue_notice(
+    outbound().queue_notice(
         request,
         key=f"oversize:{row.pk}",
         to=who.email,
@@ -446,29 +446,23 @@ def _participants(request: Request, parsed: ParsedMessage, who: Address, ours: s
 
 def _attach_bounce(row: RawMessage, parsed: ParsedMessage, now: datetime) -> bool:
     """A delivery report about our mail: mark the outbox row, tell the agent. False: not ours."""
-    from accord.notify.models import Outbox
-
     bounce = parsed.bounce
     assert bounce is not None
-    failed = (
-        Outbox.objects.filter(message_id=bounce.original_message_id).first()
-        if bounce.original_message_id
-        else None
-    )
-    if failed is None:
+    sent = outbound()
+    original = bounce.original_message_id
+    failed = sent.find_sent(original) if original else None
+    if failed is None or original is None:
         return False
     who = ", ".join(bounce.recipients) or failed.to_email
     summary = " ".join(
         x for x in (bounce.action or "failed", bounce.status or "", bounce.diagnostic or "") if x
     )
     if bounce.action in (None, "failed"):
-        Outbox.objects.filter(pk=failed.pk).update(
-            state=Outbox.State.BOUNCED, reason=f"{who}: {summary}"[:2000]
-        )
+        sent.mark_bounced(original, f"{who}: {summary}")
     if failed.request is None:  # a notice about no request (an update reminder): marked only
         return True
     request = find_request(MAIL_ACTOR, failed.request.number, for_update=True)
-    text = f"Our mail to {who} ({failed.get_kind_display().lower()}) bounced: {summary}"
+    text = f"Our mail to {who} ({failed.kind}) bounced: {summary}"
     message = Message.objects.create(
         request=request,
         direction=Message.Direction.INBOUND,

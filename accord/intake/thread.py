@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from accord.contracts.models import Contact, ContactRole
 from accord.intake.mail.model import ParsedMessage
 from accord.intake.models import Participant, RawMessage
+from accord.intake.outbound import outbound
 from accord.intake.route import is_holding
-from accord.notify.models import Outbox
 from accord.tickets.models import NUMBER_PREFIX, Request
 
 SUBJECT_NUMBER = re.compile(rf"\b{re.escape(NUMBER_PREFIX)}(\d{{1,18}})\b", re.IGNORECASE)
@@ -42,7 +42,7 @@ def _survivor(request: Request) -> Request:
 
 
 def _by_id(message_id: str) -> Request | None:
-    sent = Outbox.objects.filter(message_id=message_id).select_related("request").first()
+    sent = outbound().find_sent(message_id)
     if sent is not None:
         return sent.request
     got = (

@@ -10,6 +10,9 @@ class NotifyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from accord.intake.outbound import register
         from accord.notify import receivers
+        from accord.notify.for_intake import OutboxForIntake
 
         receivers.connect()
+        register(OutboxForIntake())  # what the email channel needs of the outbox

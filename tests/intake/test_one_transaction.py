@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from accord.intake import pipeline
 from accord.intake.models import RawMessage
 from accord.notify.models import Outbox
-from accord.tickets.models import Message, Request
+from accord.tickets.models import Event, Message, Request
 from intake.support import deliver, message
 
 
@@ -36,6 +36,7 @@ def test_it_commits_the_raw_message_and_its_request_together(mail_desk: Any) -> 
     for table in ("intake_rawmessage", "tickets_request", "tickets_message", "notify_outbox"):
         assert any(f'INSERT INTO "{table}"' in sql for sql in sqls[:first]), table
         assert not any(f'INSERT INTO "{table}"' in sql for sql in sqls[first:]), table
+    assert all(e.alerted is not None for e in Event.objects.filter(request=result.raw.request))
     assert result.raw.state == "processed" and result.raw.attempts == 1
     assert Outbox.objects.get().request == result.raw.request
 
