@@ -189,3 +189,20 @@ def test_a_crash_before_the_receiver_is_swept_by_the_worker(
     assert not Event.objects.filter(request=request, alerted__isnull=True).exists()
     assert alert_request_events(request.pk, NIGHT + timedelta(minutes=1)) == 0  # claimed once
     assert len(_pages(request)) == 1 and _page_mail(request) == ["agent@desk.example"]
+
+
+def test_a_night_warning_of_an_unassigned_request_goes_to_the_person_on_call(
+    desk: Desk, rota: dict[str, Any]
+) -> None:
+    from accord.notify.alerts import alert_transitions
+    from accord.tickets.sweep import record_due
+
+    request = _sev1(desk)
+    record_due(NIGHT + timedelta(minutes=95))  # 75% of the 2-hour after-hours target
+    alert_transitions(NIGHT + timedelta(minutes=95))
+    warned = Outbox.objects.filter(request=request, notice_key__startswith="alert:t")
+    assert list(warned.values_list("to_email", flat=True)) == ["agent@desk.example"]
+    record_due(NIGHT + timedelta(hours=2, minutes=1))
+    alert_transitions(NIGHT + timedelta(hours=2, minutes=1))
+    breached = warned.filter(subject__contains="breached").values_list("to_email", flat=True)
+    assert sorted(breached) == ["agent@desk.example", "boss@desk.example"]  # never the team
