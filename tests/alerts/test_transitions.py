@@ -120,6 +120,7 @@ def policy_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in ("capella", "capsure"):
         shutil.copy(policy_module.POLICY_DIR / f"{name}.toml", tmp_path / f"{name}.toml")
     monkeypatch.setattr(policy_module, "POLICY_DIR", tmp_path)
+    monkeypatch.setattr(policy_module, "_PATHS", {})  # names found under the shipped dir
     return tmp_path
 
 
