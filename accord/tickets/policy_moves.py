@@ -8,13 +8,16 @@ is the tickets app's, so it lives here, above contracts in the layers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 
 from django.db import transaction
 
 from accord.accounts.actor import Actor
+from accord.accounts.permissions import CONFIGURATION, require
+from accord.audit.services import record
+from accord.contracts.calendar_corrections import add_holiday_to_file
 from accord.contracts.models import PolicyVersion
-from accord.contracts.policy_versions import policy_version
+from accord.contracts.policy_versions import policy_version, record_current
 from accord.errors import Conflict, Invalid
 from accord.sla import TargetState
 from accord.tickets import log
@@ -112,3 +115,31 @@ def move_to_version(actor: Actor, number: str, version: str, now: datetime) -> N
         request, "policy_version", at=now, actor=actor, now=now, to=version, previous=previous
     )
     finish_change(request, actor, now, "policy_version", to=version, previous=previous)
+
+
+def add_holiday(actor: Actor, name: str, day: date, *, reason: str, now: datetime) -> int:
+    """A newly declared holiday (semantics 5, a calendar correction); returns how many
+    open requests had their targets recomputed.
+
+    The date goes into the policy file first (accord.contracts.calendar_corrections),
+    then one transaction stores the corrected version's text, recomputes the open
+    requests through the same path as `accord policy recompute`, and audits the
+    correction. Should that transaction fail, the file already says the truth and
+    `accord policy recompute NAME` finishes the job.
+    """
+    require(actor, CONFIGURATION)
+    path = add_holiday_to_file(name, day, reason)
+    with transaction.atomic():
+        row = record_current(name, now)
+        count = recompute_open(name, now)
+        record(
+            actor,
+            "policy.holiday_add",
+            row,
+            now,
+            date=day.isoformat(),
+            reason=" ".join(reason.split()),
+            file=str(path),
+            recomputed=count,
+        )
+    return count

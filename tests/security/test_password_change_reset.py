@@ -83,7 +83,10 @@ def test_the_change_page_needs_a_login(db: None) -> None:
     assert response.status_code == 302 and response["Location"].startswith("/login/")
 
 
-def test_a_reset_link_comes_by_mail_through_the_outbox_and_works_once(ben: User, smtp: Any) -> None:
+def test_a_reset_link_comes_by_mail_through_the_outbox_and_works_once(
+    transactional_db: None, ben: User, smtp: Any
+) -> None:
+    # transactional_db: the worker's pass commits and may reconnect (PostgreSQL).
     accounts.set_email("ben", "ben@desk.example")
     client = Client()
     assert b"Forgot your password?" in client.get("/login/").content
