@@ -199,13 +199,15 @@ _CACHE: dict[tuple[Path, float], Policy] = {}
 # the policy of every row, and finding the file again (an existence check per
 # directory and `resolve`'s lstat per path part) cost more than the rest of the call.
 # Only the file's modification time is read again on each call.
-_PATHS: dict[tuple[str, str | None], Path] = {}
+# POLICY_DIR is in the key too: it is read at call time, so a test (or an embedding
+# program) that points it elsewhere is not served the old directory's file.
+_PATHS: dict[tuple[str, str | None, Path], Path] = {}
 
 
 def load_policy(name_or_path: str | Path) -> Policy:
     """Load, validate and compile a policy; cached by path and modification time."""
     text = str(name_or_path)
-    where = (text, os.environ.get("ACCORD_POLICY_DIR"))
+    where = (text, os.environ.get("ACCORD_POLICY_DIR"), POLICY_DIR)
     known = _PATHS.get(where)
     try:
         key = (known, known.stat().st_mtime) if known is not None else None
