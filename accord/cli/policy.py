@@ -313,18 +313,34 @@ def _exclusions(policy: Policy) -> list[str]:
         return []
     lines: list[str] = []
     if spec.exclusions:
-        lines += _section("Excluded requests (no SLA; the guidance is sent)")
+        lines += _section(
+            "Excluded requests (no SLA once confirmed; a text match is a suggestion for an agent)"
+        )
         for ex in spec.exclusions:
             lines.append(f"{ex.id}: {ex.label} [{ex.clause}]")
             lines += _wrap(f"Guidance: {ex.guidance}", "  ")
-            if ex.keywords:
-                lines += _wrap("Recognised by: " + ", ".join(ex.keywords), "  ")
+            if ex.keywords or ex.patterns:
+                found = ", ".join(ex.keywords) + (
+                    f" (+ {len(ex.patterns)} patterns)" if ex.patterns else ""
+                )
+                lines += _wrap("Suggested by: " + found.lstrip(", "), "  ")
     if spec.exceptions:
         lines += _section("Exceptions (no obligation to fix; time is billable)")
         lines += table(
             [(e.id, e.label, e.clause) for e in spec.exceptions], ("id", "cause", "clause")
         )
     return lines
+
+
+def _level_claims(policy: Policy) -> list[str]:
+    claims = policy.spec.triage.claims
+    if not claims:
+        return []
+    lines = _section("Levels stated in mail (set at intake, confirmed by an agent)")
+    return lines + table(
+        [(c.level, " | ".join(c.patterns), c.clause) for c in claims],
+        ("level", "patterns", "clause"),
+    )
 
 
 def _billing(policy: Policy) -> list[str]:
@@ -451,6 +467,7 @@ def render(policy: Policy, start: date) -> str:
         _levels(policy),
         _entitlement(policy),
         _exclusions(policy),
+        _level_claims(policy),
         _billing(policy),
         _on_premises(policy),
         _required(policy),

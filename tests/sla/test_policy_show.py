@@ -98,6 +98,8 @@ def test_it_shows_capella_scope_billing_on_premises_and_intake_rules(
     assert status == 0
     assert "password_reset: Password reset [2.4.1]" in out
     assert '"Forgot your password?"' in out
+    assert "Suggested by: password reset (+ 2 patterns)" in out
+    assert "Levels stated in mail" in out and "\\bhigh\\W{0,3}priority\\b" in out
     assert "customer_modification" in out and "2.3.1" in out
     assert "120.00 NZD/hour  customer_caused, exception  yes" in out
     assert "installed within 30 days of receipt" in out
