@@ -200,7 +200,8 @@ def test_every_desk_page_answers_as_the_table_says(desk, tokens, clock, who) -> 
         "queue and request pages, request actions": "/",
         "report page": "/report/",
         "admin site `/admin`": "/admin/",
-        "administration pages `/manage/` (addresses, IMAP sources, organisations, users, outbox)": (
+        "administration pages `/manage/` "
+        "(addresses, IMAP sources, organisations, users, webhooks, outbox)": (
             "/manage/organizations/"
         ),
         "organisation billing and invoices": f"/organizations/{desk.kiwi.pk}/billing/",
