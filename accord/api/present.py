@@ -162,4 +162,7 @@ def _event(e: Event, zone: Any, voided: set[int]) -> dict[str, Any]:
     if e.kind == VOID:
         out["voids"] = e.data.get("voids")
         out["reason"] = e.data.get("reason")
+    if e.data.get("given_by"):  # a receipt a person gave ("call placed at"), and when
+        out["given_by"] = e.data["given_by"]
+        out["entered"] = iso(e.recorded, zone)
     return out

@@ -271,6 +271,10 @@ class EventOut(Schema):
     voided: bool = Field(False, description="taken out of the SLA timeline by a `void` event")
     voids: int | None = Field(None, description="a `void` event: the seq it voids")
     reason: str | None = Field(None, description="a `void` event: why")
+    given_by: str | None = Field(
+        None, description="an `opened` event whose receipt a person gave (call placed at): who"
+    )
+    entered: str | None = Field(None, description="with `given_by`: when they entered it")
 
 
 class RequestOut(Schema):

@@ -15,7 +15,7 @@ import pytest
 from accord.accounts import services as accounts
 from accord.tickets.models import Request
 
-from .personas import ny, nz
+from .personas import NY, ny, nz
 
 # The clock: Fri 2026-11-20 16:30 Wellington = Thu 2026-11-19 22:30 New York.
 
@@ -63,6 +63,10 @@ def test_an_agent_records_a_voicemail_left_last_night_with_its_own_notice(desk, 
     opened = request.events.get(kind="opened")
     assert opened.data["given_by"] == "user:agent" and opened.actor == "user:agent"
     assert opened.at == left and opened.recorded == clock.at
+
+    shown = agent.get(f"/requests/{request.display_number}").json()["events"][0]
+    assert shown["given_by"] == "user:agent"
+    assert shown["entered"] == clock.at.astimezone(NY).isoformat()
 
     desk_page = _desk_page(desk, request.display_number)
     assert "as given by agent, entered" in desk_page
