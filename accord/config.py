@@ -88,6 +88,13 @@ def _database(env: Mapping[str, str], data_dir: Path) -> dict[str, Any]:
         )
     if _ENGINES[engine] == "postgresql" and not db.get("NAME"):
         raise ConfigError("DATABASE_URL", "a PostgreSQL URL needs a database name")
+    if _ENGINES[engine] == "postgresql":
+        # A web worker keeps its connection between HTTP requests (a new one costs a
+        # server process and an authentication: more than a request's own statements,
+        # docs/performance.md); checked before reuse, so one the server dropped is
+        # replaced instead of failing the request. Worker processes hold theirs anyway.
+        db["CONN_MAX_AGE"] = 60
+        db["CONN_HEALTH_CHECKS"] = True
     # Requests are short; the counter and the log rows must be written together.
     db["ATOMIC_REQUESTS"] = False
     if _ENGINES[engine] == "sqlite":

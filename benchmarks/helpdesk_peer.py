@@ -45,7 +45,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
 ]
 ROOT_URLCONF = "benchurls"
-DATABASES = {"default": dj_database_url.parse(%(url)r)}
+# The same connection reuse as Accord's PostgreSQL setting (accord/config.py), so the
+# comparison is of the desks, not of a setting.
+DATABASES = {"default": dj_database_url.parse(
+    %(url)r, conn_max_age=60 if %(url)r.startswith("postgres") else 0, conn_health_checks=True)}
 TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "APP_DIRS": True,
               "OPTIONS": {"context_processors": ["django.contrib.auth.context_processors.auth",
                                                  "django.contrib.messages.context_processors.messages",
