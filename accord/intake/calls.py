@@ -57,6 +57,9 @@ def receive(line: SupportLine, ev: VoiceEvent, body: str, now: datetime) -> Outc
         return Outcome(stored, False)
     try:
         with transaction.atomic():
+            # The request first, then the row that claims the call_id: a reader never
+            # sees the call without its request, and a racing second delivery fails
+            # on the UNIQUE (line, call_id) and rolls its request back.
             call = VoiceCall.objects.create(
                 line=line,
                 to=line.number,
@@ -69,9 +72,8 @@ def receive(line: SupportLine, ev: VoiceEvent, body: str, now: datetime) -> Outc
                 transcript=ev.transcript,
                 body=body,
                 received_at=now,
+                request=_open(line, ev, now),
             )
-            call.request = _open(line, ev, now)
-            call.save(update_fields=["request"])
     except IntegrityError:  # the same call delivered twice at once: the other one won
         return Outcome(VoiceCall.objects.get(line=line, call_id=ev.call_id), False)
     return Outcome(call, True)
