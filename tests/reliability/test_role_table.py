@@ -205,6 +205,9 @@ def test_every_desk_page_answers_as_the_table_says(desk, tokens, clock, who) -> 
             "/manage/organizations/"
         ),
         "organisation billing and invoices": f"/organizations/{desk.kiwi.pk}/billing/",
+        "on-call page `/oncall/` (rota, pages, acknowledging; rota changes: managers and admins)": (
+            "/oncall/"
+        ),
     }
     assert set(rows) == set(pages)
     for row, url in pages.items():

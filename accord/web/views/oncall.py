@@ -158,6 +158,11 @@ def oncall_page(request: HttpRequest) -> HttpResponse:
     return _page(request)
 
 
+def _unplaced(form: forms.Form, exc: DeskError) -> DeskError | None:
+    """The error to show above the page when no field of the form can hold it."""
+    return None if exc.field in form.fields else exc
+
+
 def _refused(form: forms.Form, exc: DeskError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, f"{exc.field}: {exc.message}")
 
@@ -172,7 +177,7 @@ def add_shift(request: HttpRequest) -> HttpResponse:
         oncall.add_shift(actor_for(request), **form.cleaned_data)
     except DeskError as exc:
         _refused(form, exc)
-        return _page(request, exc.status, shift_form=form)
+        return _page(request, exc.status, shift_form=form, error=_unplaced(form, exc))
     return redirect("web:oncall")
 
 
@@ -190,7 +195,7 @@ def add_rotation(request: HttpRequest) -> HttpResponse:
         )  # fmt: skip
     except DeskError as exc:
         _refused(form, exc)
-        return _page(request, exc.status, rotation_form=form)
+        return _page(request, exc.status, rotation_form=form, error=_unplaced(form, exc))
     return redirect("web:oncall")
 
 
