@@ -241,3 +241,36 @@ def test_the_same_call_delivered_four_times_at_once_opens_one_request(
     assert statuses == [200, 200, 200, 201], answers
     assert len({answer["request"] for _, answer in answers}) == 1
     assert Request.objects.count() == 1 and VoiceCall.objects.count() == 1
+
+
+def test_a_twilio_action_callback_without_a_start_time_and_bad_ones(
+    lines: Any, live_server: Any
+) -> None:
+    url = f"{live_server.url}/intake/voice/"
+
+    def twilio(params: dict[str, str]) -> tuple[int, bytes]:
+        return post(
+            url,
+            urlencode(params).encode(),
+            {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-Twilio-Signature": twilio_signature(TWILIO_TOKEN, url, params.items()),
+            },
+        )
+
+    base = {"CallSid": "CA1", "From": "+16465550199", "To": TWILIO_LINE, "RecordingDuration": "30"}
+    before = timezone.now()
+    assert twilio(base)[0] == 200
+    request = Request.objects.get()
+    # The <Record> action says no start: the caller was speaking 30 s before it came.
+    assert before - timedelta(seconds=31) <= request.received <= timezone.now()
+    assert request.received <= timezone.now() - timedelta(seconds=29)
+    assert "(voicemail without a transcript)" in request.description
+
+    status, answer = twilio({**base, "CallSid": ""})
+    assert status == 422 and json.loads(answer)["field"] == "CallSid"
+    status, answer = twilio({**base, "CallSid": "CA2", "RecordingDuration": "-3"})
+    assert status == 422 and json.loads(answer)["field"] == "RecordingDuration"
+    status, answer = twilio({**base, "CallSid": "CA3", "To": "+15550000000"})
+    assert status == 422 and json.loads(answer)["field"] == "To"  # signed, but no such line
+    assert Request.objects.count() == 1
