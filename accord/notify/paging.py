@@ -235,3 +235,20 @@ def take_rung(page_id: int, now: datetime) -> PageStep | None:
         if page is None:
             return None
         return climb(page, now)
+
+
+def summary(start: datetime, end: datetime) -> dict[str, Any]:
+    """Pages opened in [start, end): how many, acknowledged, how fast, and how many found
+    nobody on call (their first rung paged the managers): for the managers' report."""
+    pages = list(Page.objects.filter(opened__gte=start, opened__lt=end).prefetch_related("steps"))
+    waits = sorted(
+        int((p.acknowledged - p.opened).total_seconds() // 60) for p in pages if p.acknowledged
+    )
+    first = [next(iter(p.steps.all()), None) for p in pages]
+    return {
+        "opened": len(pages),
+        "acknowledged": len(waits),
+        "median_minutes": waits[len(waits) // 2] if waits else None,
+        "nobody_on_call": sum(1 for s in first if s is not None and s.kind == Kind.MANAGERS),
+        "answered_unacknowledged": sum(1 for p in pages if p.ended == "answered"),
+    }

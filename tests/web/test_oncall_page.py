@@ -31,3 +31,19 @@ def test_a_manager_adds_a_rotation_and_bad_input_names_its_field(manager_client:
     assert manager_client.post(f"/oncall/shifts/{shift.pk}/remove/").status_code == 302
     assert manager_client.post("/oncall/shifts/99999/remove/").status_code == 404
     assert manager_client.post("/pages/99999/ack/").status_code == 404
+
+
+def test_the_report_shows_pages_that_found_nobody_on_call(
+    desk: Any, manager_client: Any, clock: Any
+) -> None:
+    from accord.tickets import intake
+    from accord.worker.tasks import alert
+
+    intake.open_request(
+        desk.lead, contact=desk.sam.pk, channel="phone", level="sev1", subject="Gate down",
+        description="Nothing opens.",
+    )  # fmt: skip
+    alert(clock.at)  # Thursday 22:30 in New York, nobody on call: the managers are paged
+    report = manager_client.get("/reports/")
+    assert report.status_code == 200
+    assert b'data-nobody="1"' in report.content and b"found nobody on call" in report.content

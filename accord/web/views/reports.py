@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accord.contracts.models import Organization
 from accord.errors import DeskError, Invalid
+from accord.notify import paging
 from accord.reports import charts, figures, periods, statement, tables
 from accord.reports.models import Statement
 from accord.sla import Policy, load_policy
@@ -62,8 +63,14 @@ def overview(request: HttpRequest) -> HttpResponse:
         return _error(request, exc)
     if request.GET.get("format") == "csv":
         return csv_response(rows, tables.SUMMARY_FIELDS, f"sla-overview-{key or 'month'}")
-    label = periods.parse(key, UTC_ZONE, today=now.date()).label
-    ctx = {"rows": rows, "period_key": key, "period_value": key, "period_label": label}
+    period = periods.parse(key, UTC_ZONE, today=now.date())
+    ctx = {
+        "rows": rows,
+        "period_key": key,
+        "period_value": key,
+        "period_label": period.label,
+        "pages": paging.summary(period.start, period.end),
+    }
     return render(request, "web/reports/overview.html", page_context(request, **ctx))
 
 
