@@ -11,16 +11,34 @@ the data the operations find (an organisation, contacts, requests).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 # Examples per operation and token. The whole module runs in about a minute on the
 # CI machine; a deeper run: ACCORD_FUZZ_EXAMPLES=500 pytest tests/reliability/test_api_fuzz.py
 EXAMPLES = int(os.environ.get("ACCORD_FUZZ_EXAMPLES", "8"))
+
+
+@pytest.fixture(autouse=True)
+def _one_connection() -> Iterator[None]:
+    """Keep the test's database connection across calls, as Django's test client does.
+
+    Schemathesis calls the WSGI handler itself, which closes "old" connections at the
+    end of each request; inside the test's transaction that closes the connection on
+    PostgreSQL, and every later call would read as a database outage (503).
+    """
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 # Loaded at collection through the WSGI handler: the document needs no database.
