@@ -7,17 +7,21 @@ checked afterwards. Screenshots at 1400 and 390 px with ACCORD_SCREENSHOTS=1.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import User
+from intake.support import mail_desk, mail_settings
 from playwright.sync_api import expect
 from web.shots import shoot
 from web.test_browser import chromium
 
 from accord.audit.models import AuditEntry
+from accord.contracts import edits
 from accord.contracts.models import Contact, EmailDomain, Entitlement, Organization
 
 from .browser import logged_in
 
-__all__ = ["chromium"]
+__all__ = ["chromium", "mail_desk", "mail_settings"]
 
 
 def test_an_admin_sets_up_and_edits_a_customer(
@@ -182,3 +186,31 @@ def test_an_admin_records_an_on_premises_installation_and_its_updates(
     assert inst.release == new
     assert UpdateDelivery.objects.get().installed_on == date(2026, 3, 10)
     assert list(inst.history.values_list("release", flat=True)) == [old.pk, new.pk]
+
+
+def test_an_agent_confirms_a_sender_matched_by_domain(
+    chromium: str, live_server: object, ana: User, mail_desk: Any
+) -> None:
+    from intake.support import deliver, message
+
+    from accord.intake.models import UnverifiedContact
+
+    edits.add_domain(mail_desk.lead, mail_desk.kiwi.pk, "kiwi.example")
+    request = deliver(
+        message("Printing fails", sender="Tui <tui@kiwi.example>", message_id="t1@kiwi.example")
+    ).raw.request
+    assert request is not None
+    base = str(live_server)
+    with logged_in(chromium, base) as page:
+        page.goto(f"{base}/requests/{request.display_number}/")
+        expect(page.locator('.flags li[data-code="unverified_sender"]')).to_contain_text(
+            "matched to Kiwi Ltd by its domain kiwi.example"
+        )
+        page.click("text=Tui")
+        expect(page.locator("#confirm")).to_contain_text("a domain of Kiwi Ltd")
+        shoot(page, "contact-unverified")
+        page.click("text=Confirm as a contact of Kiwi Ltd")
+        expect(page.locator("#confirm")).to_have_count(0)
+        page.goto(f"{base}/requests/{request.display_number}/")
+        expect(page.locator('.flags li[data-code="unverified_sender"]')).to_have_count(0)
+    assert not UnverifiedContact.objects.exists()
