@@ -209,28 +209,44 @@ def _contact(contact_id: int) -> Contact:
     return found
 
 
-def _contact_page(
-    request: HttpRequest, contact: Contact, form: ContactForm, status: int = 200
+def _edit(
+    request: HttpRequest,
+    obj: Contact | Entitlement,
+    form_class: type[forms.Form],
+    template: str,
+    save: Callable[[dict[str, Any]], object],
 ) -> HttpResponse:
-    ctx = {"contact": contact, "org": contact.organization, "form": form}
-    return _render(request, "web/manage/contact.html", status, **ctx)
+    """A contact's or an entitlement's edit page: GET shows the form filled in, POST
+    calls `save` and goes back to the organisation, or shows the refusal."""
+    org = obj.organization
+
+    def page(form: forms.Form, status: int = 200) -> HttpResponse:
+        return _render(request, template, status, obj=obj, org=org, form=form)
+
+    if request.method != "POST":
+        return page(form_class(initial={f: getattr(obj, f) for f in form_class.base_fields}))
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except DeskError as exc:
+            put_error(form, exc.field, exc.message)
+        else:
+            return redirect("web:organization-edit", org_id=org.pk)
+    return page(form, status=422)
 
 
 @admin_required
 def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
     contact = _contact(contact_id)
-    if request.method != "POST":
-        initial = {f: getattr(contact, f) for f in ("name", "email", "phone", "role")}
-        return _contact_page(request, contact, ContactForm(initial=initial))
-    form = ContactForm(request.POST)
-    if form.is_valid():
-        try:
-            edits.update_contact(actor_for(request), contact.pk, **form.cleaned_data)
-        except DeskError as exc:
-            put_error(form, exc.field, exc.message)
-        else:
-            return redirect("web:organization-edit", org_id=contact.organization_id)
-    return _contact_page(request, contact, form, status=422)
+    actor = actor_for(request)
+    return _edit(
+        request,
+        contact,
+        ContactForm,
+        "web/manage/contact.html",
+        lambda data: edits.update_contact(actor, contact.pk, **data),
+    )
 
 
 @admin_required
@@ -248,28 +264,17 @@ def _entitlement(entitlement_id: int) -> Entitlement:
     return found
 
 
-def _entitlement_page(
-    request: HttpRequest, ent: Entitlement, form: EntitlementForm, status: int = 200
-) -> HttpResponse:
-    ctx = {"entitlement": ent, "org": ent.organization, "form": form}
-    return _render(request, "web/manage/entitlement.html", status, **ctx)
-
-
 @admin_required
 def entitlement_edit(request: HttpRequest, entitlement_id: int) -> HttpResponse:
     ent = _entitlement(entitlement_id)
-    if request.method != "POST":
-        initial = {f: getattr(ent, f) for f in ("kind", "starts", "ends", "paid", "note")}
-        return _entitlement_page(request, ent, EntitlementForm(initial=initial))
-    form = EntitlementForm(request.POST)
-    if form.is_valid():
-        try:
-            edits.update_entitlement(actor_for(request), ent.pk, changes=form.cleaned_data)
-        except DeskError as exc:
-            put_error(form, exc.field, exc.message)
-        else:
-            return redirect("web:organization-edit", org_id=ent.organization_id)
-    return _entitlement_page(request, ent, form, status=422)
+    actor = actor_for(request)
+    return _edit(
+        request,
+        ent,
+        EntitlementForm,
+        "web/manage/entitlement.html",
+        lambda data: edits.update_entitlement(actor, ent.pk, changes=data),
+    )
 
 
 @admin_required
