@@ -23,6 +23,10 @@ PAGES = [
     ("static file", "/static/web/desk.css", None),
     ("attachment 401", "/api/v1/attachments/1", None),
     ("not found", "/no/such/page", None),
+    ("administration page", "/manage/organizations/", "ana"),
+    ("imap sources page", "/manage/imap/", "ana"),
+    ("password change", "/password/change/", "ana"),
+    ("password reset", "/password/reset/", None),
 ]
 
 
@@ -76,3 +80,34 @@ def test_session_and_csrf_cookies_are_http_only_and_same_site(ana: User) -> None
     session = answer.cookies["sessionid"]
     assert session["httponly"] and session["samesite"] == "Lax"
     assert not session["secure"]  # plain HTTP unless ACCORD_HTTPS=1 (test_https.py)
+
+
+def test_the_remote_images_page_widens_img_src_only_after_the_click(ana: User) -> None:
+    """The one exception to the strict policy: one message's images, on a POST."""
+    from desk.personas import build_desk
+    from django.utils import timezone
+
+    from accord.tickets.intake import open_request
+    from accord.tickets.models import Message
+
+    desk = build_desk(timezone.now())
+    request = open_request(
+        desk.lead, contact=desk.mere.pk, channel="email", level="low", subject="S",
+        description="D",
+    )  # fmt: skip
+    message = Message.objects.filter(request=request).first()
+    assert message is not None
+    Message.objects.filter(pk=message.pk).update(
+        body_html='<p>x</p><img src="https://tracker.example/p.png" alt="p">'
+    )
+    client = Client()
+    client.force_login(ana)
+    url = f"/requests/{request.display_number}/messages/{message.pk}/images/"
+    warned = client.get(url)
+    assert _csp_directives(warned["Content-Security-Policy"])["img-src"] == ["'self'", "data:"]
+    assert b"tracker.example" in warned.content and b'src="https://tracker' not in warned.content
+    shown = client.post(url)
+    csp = _csp_directives(shown["Content-Security-Policy"])
+    assert csp["img-src"] == ["'self'", "data:", "https:", "http:"]
+    assert csp["script-src"] == ["'self'"] and shown["Referrer-Policy"] == "no-referrer"
+    assert b'src="https://tracker.example/p.png"' in shown.content
