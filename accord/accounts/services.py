@@ -288,6 +288,7 @@ def list_tokens(*, include_revoked: bool = False) -> list[TokenRow]:
 def revoke_token(token_id: int, *, actor: Actor = SYSTEM, now: datetime | None = None) -> ApiToken:
     """Stop a token from working; the row stays for the audit trail."""
     now = now or timezone.now()
+    require(actor, TOKENS)
     token = ApiToken.objects.select_for_update().filter(pk=token_id).first()
     if token is None:
         raise Invalid("token", f"no token {token_id}")

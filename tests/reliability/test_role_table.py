@@ -201,9 +201,8 @@ def test_every_desk_page_answers_as_the_table_says(desk, tokens, clock, who) -> 
         "report page": "/report/",
         "admin site `/admin`": "/admin/",
         "administration pages `/manage/` "
-        "(addresses, IMAP sources, organisations, policies, users, webhooks, outbox)": (
-            "/manage/organizations/"
-        ),
+        "(addresses, IMAP sources, organisations, policies, users, API tokens, webhooks, "
+        "outbox)": ("/manage/organizations/"),
         "organisation billing and invoices": f"/organizations/{desk.kiwi.pk}/billing/",
         "on-call page `/oncall/` (rota, pages, acknowledging; rota changes: managers and admins)": (
             "/oncall/"
