@@ -1,23 +1,31 @@
-"""The desk at scale, side by side with django-helpdesk on the same PostgreSQL server.
+"""The desk at scale, side by side with django-helpdesk on the same database server.
 
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/accord_bench \\
     nice -n 10 .venv/bin/python benchmarks/desk_bench.py [--requests 100000] [--runs 7]
         [--workers 2] [--creations 40] [--skip-load] [--no-helpdesk]
+        [--ops queue,rest,page,report,creation] [--concurrency 1,4,8]
+        [--accord-tree DIR]
+
+DATABASE_URL may also be a SQLite file, sqlite:////abs/path/NAME_bench.sqlite3
+(django-helpdesk then gets NAME_bench_dh.sqlite3 beside it). `--accord-tree`
+measures another checkout's `accord` with this venv (a before/after comparison:
+`git worktree add --detach /tmp/before COMMIT`).
 
 1. Load (into a database created afresh: its name must contain "bench"):
    N requests of synthetic history (`accord.tickets.history_sample`, one
    year, seeded) go into Accord through `accord import` (timed: requests/s, SLA
    replay included) into DATABASE_URL, and the same records into django-helpdesk
    2.6.1 (tickets and followups, bulk ORM insert) in database `<name>_dh` on the
-   same server. django-helpdesk is installed from PyPI into a venv of its own
+   same server (or the file beside it). django-helpdesk is installed from PyPI into a venv of its own
    under /tmp by `benchmarks/helpdesk_peer.py` (never a dependency of Accord).
 2. Serve: both under gunicorn with the same number of sync workers.
 3. Measure, alternating Accord and django-helpdesk run by run: the agent queue
    (Accord `/`; django-helpdesk's ticket list shell plus its data call), the REST
    list's first page, a request page, the report (django-helpdesk: its
-   dashboard), and creation over HTTP at concurrency 1, 4 and 8. Prints
-   min/median/max per side and the ratio (times: helpdesk / Accord, so > 1 means
-   Accord is faster; rates: Accord / helpdesk).
+   dashboard), and creation over HTTP at concurrency 1, 4 and 8 (failed
+   creations counted, not fatal). Prints min/median/p95/max per side and the
+   ratio (times: helpdesk / Accord, so > 1 means Accord is faster; rates:
+   Accord / helpdesk).
 
 Not part of `make test`. Run it with `nice` on a shared machine and note the load
 (docs/performance.md keeps the figures and the conditions).
