@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import time
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -58,17 +59,32 @@ def _queue(delivery: UpdateDelivery, policy: Policy, to: str, now: datetime) -> 
         "due_on": delivery.late_on - timedelta(days=1) if delivery.late_on else None,
         "clause": rules.update_install_clause if rules else "",
     }
+    subject = f"Reminder: please install {inst.product.name} {delivery.release.version}"
+    key = f"delivery-reminder:{delivery.pk}"
+    return _notice(key, policy, to, subject, "delivery_reminder", context, now)
+
+
+def _notice(
+    key: str,
+    policy: Policy,
+    to: str,
+    subject: str,
+    template: str,
+    context: dict[str, Any],
+    now: datetime,
+) -> Outbox:
+    """An automated notice that belongs to no request, once per `key` (UNIQUE)."""
     return Outbox.objects.create(
         request=None,
-        notice_key=f"delivery-reminder:{delivery.pk}",
+        notice_key=key,
         kind=Outbox.Kind.NOTICE,
         automated=True,
         from_email=_sender(policy),
         to_email=to,
-        subject=f"Reminder: please install {inst.product.name} {delivery.release.version}",
+        subject=subject,
         message_id=own_mail().make_message_id(),
-        body_text=render_to_string("notify/delivery_reminder.txt", context).strip() + "\n",
-        body_html=render_to_string("notify/delivery_reminder.html", context),
+        body_text=render_to_string(f"notify/{template}.txt", context).strip() + "\n",
+        body_html=render_to_string(f"notify/{template}.html", context),
         state=Outbox.State.QUEUED,
         next_attempt_at=now,
         created=now,
@@ -178,18 +194,5 @@ def _queue_unsupported(found: Unsupported, key: str, to: str, now: datetime) -> 
         "supported": [r.version for r in found.supported],
         "clause": rules.supported_releases_clause if rules else "",
     }
-    return Outbox.objects.create(
-        request=None,
-        notice_key=key,
-        kind=Outbox.Kind.NOTICE,
-        automated=True,
-        from_email=_sender(policy),
-        to_email=to,
-        subject=f"{inst.product.name} {inst.release.version} is no longer supported",
-        message_id=own_mail().make_message_id(),
-        body_text=render_to_string("notify/unsupported.txt", context).strip() + "\n",
-        body_html=render_to_string("notify/unsupported.html", context),
-        state=Outbox.State.QUEUED,
-        next_attempt_at=now,
-        created=now,
-    )
+    subject = f"{inst.product.name} {inst.release.version} is no longer supported"
+    return _notice(key, policy, to, subject, "unsupported", context, now)
