@@ -48,6 +48,12 @@ def login_page(request: HttpRequest) -> HttpResponse:
             setattr(response, PORTAL_PAGE, True)
             return response
         if user is not None and hasattr(user, "portal_account"):
+            if not user.portal_account.contact.active:  # deactivated contact or organisation
+                context["error"] = (
+                    "This portal account is no longer active. Write to support by email "
+                    "if you still need help."
+                )
+                return page(request, "login.html", context, status=403)
             login(request, user)
             return HttpResponseRedirect(_next(request))
         context["error"] = "The email address or the password is not right."
@@ -102,7 +108,11 @@ def set_password(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
 def sign_in_link(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     """GET shows a button (so a mail scanner following the link uses nothing); POST signs in."""
     account = accounts.account_from_uid(uidb64)
-    if account is None or not sign_in_tokens.check_token(account.user, token):
+    if (
+        account is None
+        or not account.contact.active
+        or not sign_in_tokens.check_token(account.user, token)
+    ):
         return page(request, "sign_in_link.html", {"expired": True}, status=400)
     if request.method == "POST":
         login(request, account.user, backend="django.contrib.auth.backends.ModelBackend")
