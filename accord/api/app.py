@@ -18,7 +18,17 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
-from accord.api import alerts, billing, contracts, oncall, releases, reports, requests, triage
+from accord.api import (
+    alerts,
+    billing,
+    configuration,
+    contracts,
+    oncall,
+    releases,
+    reports,
+    requests,
+    triage,
+)
 from accord.api.auth import BearerToken
 from accord.errors import DeskError, Throttled
 from accord.sla import PolicyError, SlaInputError
@@ -79,6 +89,7 @@ api.add_router("", billing.router)
 api.add_router("", alerts.router)
 api.add_router("", oncall.router)
 api.add_router("", reports.router)
+api.add_router("", configuration.router)
 api.add_router("", releases.router)
 api.add_router("", triage.router)
 

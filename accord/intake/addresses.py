@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accord.accounts.actor import SYSTEM, Actor
 from accord.accounts.models import Team
+from accord.accounts.permissions import CONFIGURATION, require
 from accord.audit.services import record
 from accord.contracts.services import check_policy
 from accord.errors import Invalid
@@ -36,6 +37,7 @@ def save_address(
     now: datetime | None = None,
 ) -> SupportAddress:
     """Create the address, or update the row with that email; returns it."""
+    require(actor, CONFIGURATION)
     now = now or timezone.now()
     email = email.strip().lower()
     try:

@@ -69,6 +69,11 @@ def test_the_table_lists_every_api_operation() -> None:
     assert len(listed) >= 30
 
 
+# An IMAP source on a closed loopback port: "test" answers at once that it cannot connect.
+_SOURCE = {"name": "walk", "host": "127.0.0.1", "port": 9, "security": "plain", "username": "u"}
+_SOURCE = {**_SOURCE, "password": "p"}
+
+
 def _bodies(desk: Any, number: str, other: str, release: int, seq: int) -> dict[str, Any]:
     kiwi, mere = desk.kiwi.pk, desk.mere.pk
     return {
@@ -78,6 +83,15 @@ def _bodies(desk: Any, number: str, other: str, release: int, seq: int) -> dict[
         "/organizations/{org_id}/domains": {"domain": "kiwi.example"},
         "/contacts/{contact_id}": {"phone": "+64 4 555 0101"},
         "/entitlements/{entitlement_id}": {"note": "walked"},
+        "/support-addresses": {
+            "email": "walk@desk.example",
+            "name": "Walk",
+            "policy": "capella",
+            "level": "low",
+        },
+        "/imap-sources": _SOURCE,
+        "/imap-sources/{source_id}": _SOURCE,
+        "/imap-sources/{source_id}/test": {},
         "/contacts": {"organization": kiwi, "name": "X", "role": "administrator"},
         "/tokens": {"contact": mere},
         "/contacts/{contact_id}/invite": {},
@@ -167,6 +181,7 @@ def test_every_api_operation_answers_as_the_table_says(desk, api_as, tokens, who
             id=att.pk,
             entitlement_id=entitlement.pk,
             domain="kiwi.example",
+            source_id=1,
         )
         audited = AuditEntry.objects.count()
         if path.startswith("/attachments/"):

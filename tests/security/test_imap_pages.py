@@ -113,3 +113,42 @@ def test_an_admin_adds_and_tests_a_source_in_a_browser(
         page.click(".crumbs >> text=IMAP sources")
         expect(page.locator('tr[data-source="support"] .password')).to_have_text("set")
         shoot(page, "manage-imap")
+
+
+def test_the_api_saves_and_tests_sources_and_addresses(
+    ana: User, ben: User, dovecot: Dovecot
+) -> None:
+    from accord.accounts import services as accounts
+
+    admin = Client(headers={"Authorization": f"Bearer {accounts.create_token(user='ana')}"})
+    agent = Client(headers={"Authorization": f"Bearer {accounts.create_token(user='ben')}"})
+
+    def post(client: Client, path: str, body: dict[str, Any]) -> Any:
+        return client.post(f"/api/v1{path}", body, content_type="application/json")
+
+    address = {"email": "not-an-email", "name": "Support", "policy": "capella", "level": "low"}
+    assert post(admin, "/support-addresses", address).json()["field"] == "email"
+    made = post(admin, "/support-addresses", {**address, "email": "support@capella.example"})
+    assert made.status_code == 201 and made.json()["email"] == "support@capella.example"
+    assert post(agent, "/support-addresses", address).status_code == 403
+    body = {k: v for k, v in form(dovecot).items() if k != "enabled"}
+    body["address"] = "support@capella.example"
+    created = post(admin, "/imap-sources", body)
+    assert created.status_code == 201, created.content
+    source = created.json()
+    assert source["password_set"] is True and "password" not in source
+    assert dovecot.password.encode() not in created.content
+    tested = post(admin, f"/imap-sources/{source['id']}/test", {})
+    assert tested.status_code == 200 and tested.json()["ok"] is True, tested.content
+    kept = admin.put(
+        f"/api/v1/imap-sources/{source['id']}",
+        {**body, "password": "", "folders": "INBOX, Nope"},
+        content_type="application/json",
+    )
+    assert kept.status_code == 200 and kept.json()["folders"] == "INBOX, Nope"
+    assert ImapSource.objects.get().password == dovecot.password
+    result = post(admin, f"/imap-sources/{source['id']}/test", {}).json()
+    assert result["ok"] is False and any("Nope: cannot open" in line for line in result["lines"])
+    assert agent.get("/api/v1/imap-sources").status_code == 403
+    listed = admin.get("/api/v1/imap-sources")
+    assert listed.status_code == 200 and dovecot.password.encode() not in listed.content
