@@ -1,4 +1,4 @@
-"""`accord policy versions|move|recompute|holiday add`: policy versions in a running desk.
+"""`accord policy versions|move|recompute` (and `holiday`, in policy_holidays): policy versions in a running desk.
 
 These need the database, so they set Django up through the desk's guard; the
 rest of `accord policy` works on files alone.
@@ -30,15 +30,9 @@ def add_commands(cmds: argparse._SubParsersAction) -> None:  # type: ignore[type
     recompute.add_argument("policy", metavar="NAME")
     recompute.set_defaults(handler=_guarded(run_recompute))
 
-    holiday = cmds.add_parser("holiday", help="calendar corrections: a newly declared holiday")
-    holiday_cmds = holiday.add_subparsers(dest="holiday_command", required=True)
-    add = holiday_cmds.add_parser(
-        "add", help="add a holiday to the policy file and recompute open requests at once"
-    )
-    add.add_argument("policy", metavar="NAME")
-    add.add_argument("date", metavar="YYYY-MM-DD")
-    add.add_argument("--reason", required=True, help="why, kept in the file and the audit trail")
-    add.set_defaults(handler=_guarded(run_holiday_add))
+    from accord.cli.policy_holidays import add_commands as holiday_commands
+
+    holiday_commands(cmds)
 
 
 def run_versions(args: argparse.Namespace) -> int:
@@ -116,24 +110,4 @@ def run_recompute(args: argparse.Namespace) -> int:
     row = record_current(name, now)
     count = recompute_open(name, now)
     print(f"{name} {row.version}: recomputed the targets of {count} open requests")
-    return 0
-
-
-def run_holiday_add(args: argparse.Namespace) -> int:
-    from datetime import date
-
-    from django.utils import timezone
-
-    from accord.accounts.actor import SYSTEM
-    from accord.contracts.services import check_policy
-    from accord.errors import Invalid
-    from accord.tickets.policy_moves import add_holiday
-
-    name = check_policy(args.policy)
-    try:
-        day = date.fromisoformat(args.date)
-    except ValueError:
-        raise Invalid("date", f"{args.date!r} is not a date (YYYY-MM-DD)") from None
-    count = add_holiday(SYSTEM, name, day, reason=args.reason, now=timezone.now())
-    print(f"{name}: {day} is a holiday ({args.reason.strip()}); recomputed {count} open requests")
     return 0

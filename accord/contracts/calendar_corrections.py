@@ -1,4 +1,5 @@
-"""A calendar correction written into the policy file: a newly declared holiday.
+"""A calendar correction written into the policy file: a newly declared holiday
+(or one taken back).
 
 The policy file is the contract (semantics 5: a correction keeps the version and
 applies at once), so a declared holiday goes where a person would write it: the
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from accord.errors import Invalid
-from accord.sla import PolicyError, load_policy
+from accord.sla import Policy, PolicyError, load_policy
 from accord.sla.policy import parse_policy, resolve_policy_path
 
 _SECTION = re.compile(r"^\[calendar\.holidays\][ \t]*(?:#.*)?$", re.MULTILINE)
@@ -48,9 +49,10 @@ def _dates_of(data: dict[str, Any]) -> list[date]:
     return list(data.get("calendar", {}).get("holidays", {}).get("dates", []))
 
 
-def add_holiday_to_file(name: str, day: date, reason: str) -> Path:
-    """Write `day` into the policy's holiday dates; returns the file. Invalid if it
-    is already a holiday, the reason is empty, or the file cannot be changed safely."""
+def holiday_added(name: str, day: date, reason: str) -> tuple[Path, str, Policy]:
+    """The policy file with `day` added to its holiday dates, checked but not written:
+    (file, new text, the compiled result). Invalid if `day` is already a holiday, the
+    reason is empty, or the file cannot be changed safely."""
     reason = " ".join(reason.split())
     if not reason:
         raise Invalid("reason", "say why (e.g. the government's announcement)")
@@ -66,12 +68,62 @@ def add_holiday_to_file(name: str, day: date, reason: str) -> Path:
         before
     ):
         raise Invalid("policy", f"{path}: the holiday list is not a plain list; add {day} by hand")
+    return path, new, _compile(after, path)
+
+
+def holiday_removed(name: str, day: date) -> tuple[Path, str, Policy]:
+    """The policy file without the declared holiday `day`, checked but not written.
+    Only a date of the file's own `dates` list can go: a country's public holiday
+    is the law, not a correction of ours."""
+    path = resolve_policy_path(name)
+    old = path.read_text(encoding="utf-8")
+    before = tomllib.loads(old)
+    if day not in _dates_of(before):
+        raise Invalid("date", f"{day} is not a declared holiday of {name}")
+    new, found = _entry_line(day).subn("", old, count=1)
+    new = _EMPTIED.sub("dates = []", new)  # the last one gone: back to how the file began
+    after = _safe_parse(new) if found else None
+    expected = [d for d in _dates_of(before) if d != day]
+    if (
+        after is None
+        or _dates_of(after) != expected
+        or _without_dates(after) != _without_dates(before)
+    ):
+        raise Invalid("policy", f"{path}: {day} is not on a line of its own; remove it by hand")
+    return path, new, _compile(after, path)
+
+
+def write_policy(path: Path, text: str) -> None:
+    """Replace the policy file with a checked text (from `holiday_added`/`_removed`)."""
+    _replace(path, text)
+
+
+def declared_reasons(name: str) -> dict[date, str]:
+    """The file's declared holiday dates, each with the comment written beside it."""
+    path = resolve_policy_path(name)
+    text = path.read_text(encoding="utf-8")
+    reasons = {
+        date.fromisoformat(m["day"]): (m["why"] or "").strip() for m in _COMMENTED.finditer(text)
+    }
+    dates = _dates_of(tomllib.loads(text))
+    return {d: reasons.get(d, "") for d in sorted(dates)}
+
+
+def _entry_line(day: date) -> re.Pattern[str]:
+    return re.compile(rf"^[ \t]*{day.isoformat()}[ \t]*,?[ \t]*(?:#[^\n]*)?\n", re.MULTILINE)
+
+
+_EMPTIED = re.compile(r"^dates[ \t]*=[ \t]*\[\s*\]", re.MULTILINE)
+_COMMENTED = re.compile(
+    r"^[ \t]*(?P<day>\d{4}-\d{2}-\d{2})[ \t]*,?[ \t]*(?:#(?P<why>[^\n]*))?$", re.MULTILINE
+)
+
+
+def _compile(data: dict[str, Any], path: Path) -> Policy:
     try:
-        parse_policy(after, path)
+        return parse_policy(data, path)
     except PolicyError as exc:
         raise Invalid("policy", "; ".join(exc.problems)) from None
-    _replace(path, new)
-    return path
 
 
 def _safe_parse(text: str) -> dict[str, Any]:

@@ -8,18 +8,15 @@ is the tickets app's, so it lives here, above contracts in the layers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import datetime, tzinfo
 
 from django.db import transaction
 
 from accord.accounts.actor import Actor
-from accord.accounts.permissions import CONFIGURATION, require
-from accord.audit.services import record
-from accord.contracts.calendar_corrections import add_holiday_to_file
 from accord.contracts.models import PolicyVersion
-from accord.contracts.policy_versions import policy_version, record_current
+from accord.contracts.policy_versions import policy_version
 from accord.errors import Conflict, Invalid
-from accord.sla import TargetState
+from accord.sla import Policy, TargetState
 from accord.tickets import log
 from accord.tickets.actions import finish_change
 from accord.tickets.models import Request, Status
@@ -56,6 +53,26 @@ def recompute_open(name: str, now: datetime) -> int:
     return recompute(Request.objects.filter(policy=name).exclude(status=Status.CLOSED), now)
 
 
+def deadline_moves(
+    request: Request, was: Policy, will: Policy, now: datetime
+) -> list[DeadlineMove]:
+    """The deadlines of one request that evaluating under `will` instead of `was`
+    would move, with those a recorded verdict keeps where they are."""
+    moves = []
+    before = with_verdicts(request, evaluate_with(was, request, now))
+    evaluated = evaluate_with(will, request, now)
+    raw, after = evaluated.targets, with_verdicts(request, evaluated)
+    for kind in ("first_response", "resolution"):
+        old, new = _target_summary(before[kind], will.zone), _target_summary(after[kind], will.zone)
+        would = _target_summary(raw[kind], will.zone)
+        if old != new:
+            moves.append(DeadlineMove(request.display_number, kind, old, new))
+        elif would != new:
+            why = "a recorded verdict is never rewritten (semantics 4-5)"
+            moves.append(DeadlineMove(request.display_number, kind, old, would, kept=why))
+    return moves
+
+
 def preview_move(name: str, version: str, now: datetime) -> tuple[list[DeadlineMove], list[str]]:
     """Every deadline that moving open requests of `name` to `version` would move.
 
@@ -77,22 +94,8 @@ def preview_move(name: str, version: str, now: datetime) -> tuple[list[DeadlineM
                 f"{request.display_number}: level {request.level!r} does not exist in {version}"
             )
             continue
-        before = with_verdicts(
-            request, evaluate_with(policy_version(name, request.policy_version), request, now)
-        )
-        raw = evaluate_with(target, request, now).targets
-        after = with_verdicts(request, evaluate_with(target, request, now))
-        for kind in ("first_response", "resolution"):
-            was, will = (
-                _target_summary(before[kind], target.zone),
-                _target_summary(after[kind], target.zone),
-            )
-            would = _target_summary(raw[kind], target.zone)
-            if was != will:
-                moves.append(DeadlineMove(request.display_number, kind, was, will))
-            elif would != will:
-                why = "a recorded verdict is never rewritten (semantics 4-5)"
-                moves.append(DeadlineMove(request.display_number, kind, was, would, kept=why))
+        was = policy_version(name, request.policy_version)
+        moves += deadline_moves(request, was, target, now)
     return moves, refusals
 
 
@@ -115,31 +118,3 @@ def move_to_version(actor: Actor, number: str, version: str, now: datetime) -> N
         request, "policy_version", at=now, actor=actor, now=now, to=version, previous=previous
     )
     finish_change(request, actor, now, "policy_version", to=version, previous=previous)
-
-
-def add_holiday(actor: Actor, name: str, day: date, *, reason: str, now: datetime) -> int:
-    """A newly declared holiday (semantics 5, a calendar correction); returns how many
-    open requests had their targets recomputed.
-
-    The date goes into the policy file first (accord.contracts.calendar_corrections),
-    then one transaction stores the corrected version's text, recomputes the open
-    requests through the same path as `accord policy recompute`, and audits the
-    correction. Should that transaction fail, the file already says the truth and
-    `accord policy recompute NAME` finishes the job.
-    """
-    require(actor, CONFIGURATION)
-    path = add_holiday_to_file(name, day, reason)
-    with transaction.atomic():
-        row = record_current(name, now)
-        count = recompute_open(name, now)
-        record(
-            actor,
-            "policy.holiday_add",
-            row,
-            now,
-            date=day.isoformat(),
-            reason=" ".join(reason.split()),
-            file=str(path),
-            recomputed=count,
-        )
-    return count
