@@ -33,6 +33,7 @@ from accord.contracts.calendar_corrections import (
 )
 from accord.contracts.models import PolicyVersion
 from accord.contracts.policy_versions import record_current
+from accord.contracts.services import check_policy
 from accord.errors import Invalid
 from accord.sla import Policy, load_policy
 from accord.tickets.models import Request, Status
@@ -52,6 +53,7 @@ class DeclaredHoliday:
 
 
 def _candidate(name: str, day: date, reason: str, remove: bool) -> tuple[Path, str, Policy]:
+    check_policy(name)  # an unknown name is refused naming the field, from any caller
     return holiday_removed(name, day) if remove else holiday_added(name, day, reason)
 
 
@@ -84,7 +86,7 @@ def add_holiday(actor: Actor, name: str, day: date, *, reason: str, now: datetim
     `accord policy recompute NAME` finishes the job.
     """
     require(actor, CONFIGURATION)
-    path, text, _ = holiday_added(name, day, reason)
+    path, text, _ = _candidate(name, day, reason, remove=False)
     write_policy(path, text)
     return _apply(actor, ADD, name, day, " ".join(reason.split()), path, now)
 
@@ -96,7 +98,7 @@ def remove_holiday(actor: Actor, name: str, day: date, *, reason: str, now: date
     reason = " ".join(reason.split())
     if not reason:
         raise Invalid("reason", "say why the holiday is taken back")
-    path, text, _ = holiday_removed(name, day)
+    path, text, _ = _candidate(name, day, reason, remove=True)
     write_policy(path, text)
     return _apply(actor, REMOVE, name, day, reason, path, now)
 

@@ -17,6 +17,7 @@ import pytest
 from desk.personas import build_desk, nz
 from desk.test_policy_versions import RECEIVED, _open, policy_dir
 from django.contrib.auth.models import User
+from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 from web.shots import shoot
@@ -106,3 +107,29 @@ def test_an_admin_declares_a_holiday_from_the_policies_page(
     )
     removed = AuditEntry.objects.get(action="policy.holiday_remove")
     assert removed.data["reason"] == "Declared by mistake"
+
+
+def test_it_refuses_a_bad_take_back_naming_the_field(
+    client: Client, ana: User, policy_dir: Path
+) -> None:
+    client.force_login(ana)
+    url = "/manage/policies/"
+    unknown = {"action": "remove", "policy": "nosuch", "date": "2026-11-25", "reason": "x"}
+    refused = client.post(url, unknown)
+    assert refused.status_code == 422 and b"policy: unknown policy" in refused.content
+    not_declared = {**unknown, "policy": "capella", "date": "2026-12-25"}
+    refused = client.post(url, not_declared)
+    assert refused.status_code == 422
+    assert b"date: 2026-12-25 is not a declared holiday of capella" in refused.content
+    refused = client.post(url, {**not_declared, "reason": ""})
+    assert refused.status_code == 422 and b"reason: required" in refused.content
+    preview = client.post(
+        url, {"action": "preview", "policy": "capella", "date": "2026-11-25", "reason": "Storm"}
+    )
+    assert preview.status_code == 200 and b"No open request's deadline would move" in (
+        preview.content
+    )
+    assert (
+        tomllib.loads((policy_dir / "capella.toml").read_text())["calendar"]["holidays"]["dates"]
+        == []
+    )
