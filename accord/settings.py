@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "ninja",  # its templates and static files: Swagger UI served from here, not a CDN
     "accord.accounts",
     "accord.contracts",
@@ -108,6 +110,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accord.accounts.throttle.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "accord.accounts.throttle.client_ip"
 AXES_VERBOSE = False
+# TOTP second factor (accord/accounts/totp.py): the issuer shown in authenticator apps.
+OTP_TOTP_ISSUER = "Accord"
 ACCORD_PROXY_COUNT = _cfg.proxy_count
 ACCORD_POLICY_DIR = _cfg.policy_dir
 

@@ -11,6 +11,7 @@ from accord.api.app import api
 from accord.intake.views import attachment
 from accord.intake.voice_http import voice_event
 from accord.portal import api as portal_api
+from accord.web.views.auth import LoginView
 
 # The portal's invitation endpoint joins the API here, at the top, so that the
 # API layer never imports the portal (a layer above it).
@@ -20,6 +21,8 @@ urlpatterns = [
     path("api/v1/attachments/<int:pk>", attachment, name="attachment"),
     path("intake/voice/", voice_event, name="voice-event"),
     path("api/v1/", api.urls),
+    # The Django admin logs in with the desk's login view, so its second step applies there too.
+    path("admin/login/", LoginView.as_view(), name="admin-login"),
     path("admin/", admin.site.urls),
     path("portal/", include("accord.portal.urls")),
     path("", include("accord.web.urls")),

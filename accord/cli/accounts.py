@@ -82,6 +82,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     target.add_argument("--address", help="a source IP address instead of a user")
     unlock.set_defaults(handler=_guarded(run_user_unlock))
 
+    set_totp = cmds.add_parser(
+        "set-totp", help="turn a user's two-step login (TOTP) off, e.g. after a lost phone"
+    )
+    set_totp.add_argument("name")
+    set_totp.add_argument(
+        "--off", action="store_true", required=True, help="remove the user's devices"
+    )
+    set_totp.set_defaults(handler=_guarded(run_user_set_totp))
+
     token = sub.add_parser("token", help="manage API tokens")
     tcmds = token.add_subparsers(dest="token_command", required=True, metavar="SUBCOMMAND")
     tcreate = tcmds.add_parser("create", help="create a token and print it (shown only once)")
@@ -209,6 +218,15 @@ def run_user_unlock(args: argparse.Namespace) -> int:
 
     cleared = unlock(args.name, address=args.address)
     print(f"{args.name or args.address}: {cleared} failed-login record(s) cleared")
+    return 0
+
+
+def run_user_set_totp(args: argparse.Namespace) -> int:
+    from accord.accounts.totp import reset
+
+    removed = reset(args.name)
+    state = "turned off" if removed else "was not set up; nothing to turn off"
+    print(f"{args.name}: two-step login {state}")
     return 0
 
 

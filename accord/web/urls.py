@@ -23,6 +23,7 @@ from accord.web.views import (
     report,
     reports,
     search,
+    totp,
     triage,
 )
 
@@ -35,7 +36,9 @@ urlpatterns = [
     path("views/list/", queue.view_list, name="view-list"),
     path("views/<int:view_id>/delete/", queue.delete_view, name="view-delete"),
     path("login/", auth.LoginView.as_view(), name="login"),
+    path("login/code/", totp.login_code, name="login-code"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path("password/two-step/", totp.account_totp, name="account-totp"),
     path("password/change/", password.PasswordChangeView.as_view(), name="password-change"),
     path(
         "password/change/done/",

@@ -27,6 +27,7 @@ PAGES = [
     ("imap sources page", "/manage/imap/", "ana"),
     ("password change", "/password/change/", "ana"),
     ("password reset", "/password/reset/", None),
+    ("two-step login settings", "/password/two-step/", "ana"),
 ]
 
 
