@@ -7,12 +7,14 @@ shipped policies, and as the real command on an install's own policy file.
 
 from __future__ import annotations
 
+import subprocess
 import tomllib
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
-from intake.support import CliDesk, cli_desk, seeded_template
+from intake.support import PYTHON, CliDesk, cli_desk, seeded_template
 
 from accord.audit.models import AuditEntry
 from accord.errors import Invalid
@@ -175,3 +177,55 @@ def test_the_command_previews_adds_lists_and_removes_a_holiday(
         "SELECT action FROM audit_auditentry WHERE action LIKE 'policy.holiday_%' ORDER BY id"
     )
     assert rows == [("policy.holiday_add",), ("policy.holiday_remove",)]
+
+
+OPEN_ACME = """
+import django, sys
+django.setup()
+from django.utils import timezone
+from accord.accounts.actor import SYSTEM
+from accord.contracts.services import create_contact, create_entitlement, create_organization
+from accord.tickets.intake import open_request
+from accord.tickets.models import SlaTarget
+now = timezone.now()
+org = create_organization(SYSTEM, name="Acme Robotics", policy="acme", hosting="hosted", now=now)
+who = create_contact(SYSTEM, organization=org.pk, name="Wile", role="administrator", now=now)
+create_entitlement(SYSTEM, organization=org.pk, kind="support_agreement", starts=now.date(),
+                   ends=None, now=now)
+r = open_request(SYSTEM, contact=who.pk, channel="email", level="urgent", subject="Arm stuck",
+                 description="The arm stopped.", received=now, now=now)
+print(r.display_number, SlaTarget.objects.get(request=r, kind="resolution").due.isoformat())
+"""
+
+
+def test_the_command_moves_an_open_request_s_running_deadline(
+    cli_desk: CliDesk, tmp_path: Path
+) -> None:
+    """The real command on a real open request: declared on the day the resolution
+    target is due (a working day, by construction), that deadline moves later."""
+    own = tmp_path / "policies"
+    own.mkdir()
+    acme_policy(own)
+    env = {**cli_desk.env, "ACCORD_POLICY_DIR": str(own)}
+    opened = subprocess.run([PYTHON, "-c", OPEN_ACME], env=env, capture_output=True, text=True)
+    assert opened.returncode == 0, opened.stderr
+    number, due_text = opened.stdout.split()
+    due = datetime.fromisoformat(due_text)
+    local = due.astimezone(ZoneInfo("Pacific/Auckland"))
+    args = ("policy", "holiday", "add", "acme", local.date().isoformat(), "--reason", "Storm")
+    preview = cli_desk.accord(*args, ACCORD_POLICY_DIR=str(own))
+    assert preview.returncode == 0, preview.stderr
+    assert f"{number}  resolution: running {local.isoformat()} -> running " in (
+        preview.stdout.decode()
+    )
+    assert _stored_due(cli_desk) == due  # a preview changes nothing
+    done = cli_desk.accord(*args, "--apply", ACCORD_POLICY_DIR=str(own))
+    assert done.returncode == 0, done.stderr
+    assert b"recomputed 1 open requests" in done.stdout
+    assert _stored_due(cli_desk) > due
+
+
+def _stored_due(cli_desk: CliDesk) -> datetime:
+    [(text,)] = cli_desk.rows("SELECT due FROM tickets_slatarget WHERE kind = 'resolution'")
+    found = datetime.fromisoformat(text)
+    return found if found.tzinfo else found.replace(tzinfo=UTC)
