@@ -113,7 +113,9 @@ def list_page(
     if ordering not in ORDERINGS:
         raise Invalid("ordering", f"expected one of {', '.join(ORDERINGS)}")
     field, descending = ORDERINGS[ordering]
-    qs = qs.select_related(*RELATED).prefetch_related("targets")
+    # No list shows the description (the customer's first words, often a pasted log):
+    # not read, not sent by the database, not decoded per row.
+    qs = qs.select_related(*RELATED).prefetch_related("targets").defer("description")
     rows, nxt = page(qs, field, descending, cursor, limit, is_datetime=field != "number")
     return Page([Listed(r, states_of(r, r.targets.all(), now)) for r in rows], nxt)
 
