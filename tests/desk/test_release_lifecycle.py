@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from intake.support import cli_desk, seeded_template
 from mail.conftest import smtp_server
 
@@ -199,6 +200,9 @@ def test_the_cli_adds_a_release_announced_until_its_date(cli_desk):
     assert rows == [("9.1", "announced")]
 
 
+# The worker's pass ends by closing the connection, as after a web request: a
+# transactional database, as for every test that runs the worker in process.
+@pytest.mark.django_db(transaction=True)
 def test_it_tells_the_designated_contact_when_a_release_leaves_them_unsupported(
     desk, api_as, clock, settings, smtp_server
 ):

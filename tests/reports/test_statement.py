@@ -171,6 +171,9 @@ def statements(server: Any) -> list[tuple[list[str], Any]]:
     return [(r, m) for r, m in mails(server) if "SLA statement" in m["Subject"]]
 
 
+# The worker's pass ends by closing the connection, as after a web request: a
+# transactional database, as for every test that runs the worker in process.
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_sends_last_months_statement_on_the_first_once(
     desk: Desk, clock: FrozenClock, mia: User, smtp: Any, october: periods.Period
 ) -> None:
@@ -195,6 +198,9 @@ def test_the_worker_sends_last_months_statement_on_the_first_once(
     assert len(statements(smtp)) == 1
 
 
+# The worker's pass ends by closing the connection, as after a web request: a
+# transactional database, as for every test that runs the worker in process.
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_leaves_a_month_a_manager_already_sent(
     desk: Desk, clock: FrozenClock, mia: User, smtp: Any, october: periods.Period
 ) -> None:
@@ -209,6 +215,9 @@ def test_the_worker_leaves_a_month_a_manager_already_sent(
     assert len(statements(smtp)) == 1
 
 
+# The worker's pass ends by closing the connection, as after a web request: a
+# transactional database, as for every test that runs the worker in process.
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_waits_for_a_month_that_ended_after_the_opt_in(
     desk: Desk, clock: FrozenClock, mia: User, smtp: Any, october: periods.Period
 ) -> None:
