@@ -15,7 +15,7 @@ from typing import Any
 from django import forms
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accord.contracts import edits, services
@@ -74,10 +74,7 @@ def organizations(request: HttpRequest) -> HttpResponse:
 
 
 def _org(org_id: int) -> Organization:
-    org = Organization.objects.filter(pk=org_id, holdingorganization__isnull=True).first()
-    if org is None:
-        raise Http404("no such organisation")
-    return org
+    return get_object_or_404(Organization, pk=org_id, holdingorganization__isnull=True)
 
 
 def _org_page(
@@ -203,10 +200,7 @@ def entitlement_add(request: HttpRequest, org_id: int) -> HttpResponse:
 
 
 def _contact(contact_id: int) -> Contact:
-    found = Contact.objects.select_related("organization").filter(pk=contact_id).first()
-    if found is None:
-        raise Http404("no such contact")
-    return found
+    return get_object_or_404(Contact.objects.select_related("organization"), pk=contact_id)
 
 
 def _edit(
@@ -258,10 +252,7 @@ def contact_active(request: HttpRequest, contact_id: int) -> HttpResponse:
 
 
 def _entitlement(entitlement_id: int) -> Entitlement:
-    found = Entitlement.objects.select_related("organization").filter(pk=entitlement_id).first()
-    if found is None:
-        raise Http404("no such entitlement")
-    return found
+    return get_object_or_404(Entitlement.objects.select_related("organization"), pk=entitlement_id)
 
 
 @admin_required
