@@ -225,25 +225,33 @@ def send_monthly_statements(now: datetime | None = None, transport: Transport | 
     if transport is None:
         return 0
     mailed = 0
-    for sub in StatementSubscription.objects.filter(enabled=True).select_related("organization"):
-        org = sub.organization
-        zone = load_policy(org.policy).zone
+    # On every worker pass: one query for the policies in use, then one per policy
+    # whose sending time has come, for the organisations still owed last month's.
+    enabled = StatementSubscription.objects.filter(enabled=True)
+    for name in enabled.values_list("organization__policy", flat=True).distinct():
+        zone = load_policy(name).zone
         local = now.astimezone(zone)
         if local.day < MONTHLY_DAY or (local.day == MONTHLY_DAY and local.hour < MONTHLY_FROM_HOUR):
             continue
         period = month(local.date(), zone).previous()
-        if sub.changed_at.astimezone(zone).date() > period.last:
-            continue  # opted in after that month ended: its first statement is next month's
-        with transaction.atomic():
-            locked = StatementSubscription.objects.select_for_update().get(pk=sub.pk)
-            if (
-                not locked.enabled
-                or Statement.objects.filter(organization=org, period=period.key).exists()
-            ):
-                continue
-            to = recipients(org)
-            if not to:
-                continue
-            _deliver(SYSTEM, org, period, to, now, transport)
-        mailed += 1
+        owed = (
+            enabled.filter(organization__policy=name, changed_at__lt=period.end)
+            .exclude(organization__statements__period=period.key)
+            .select_related("organization")
+        )
+        for sub in owed:
+            with transaction.atomic():
+                locked = StatementSubscription.objects.select_for_update().get(pk=sub.pk)
+                if (
+                    not locked.enabled
+                    or Statement.objects.filter(
+                        organization=sub.organization, period=period.key
+                    ).exists()
+                ):
+                    continue  # another worker sent it meanwhile
+                to = recipients(sub.organization)
+                if not to:
+                    continue
+                _deliver(SYSTEM, sub.organization, period, to, now, transport)
+            mailed += 1
     return mailed
